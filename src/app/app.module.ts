@@ -1,0 +1,51 @@
+// The NestJS shell: wires the store, the clock, the services and the controllers.
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { EventStore } from '../event-store/event-store';
+import type { AppConfig } from './config';
+import { AppConfigToken, CLOCK, EVENT_STORE, systemClock, type Clock } from './tokens';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
+import { ErrorFilter } from './http/error.filter';
+import { AssignmentService } from './episodes/assignment.service';
+import { EpisodeCommandsService } from './episodes/episode-commands.service';
+import { PatientIndex } from './episodes/patient-index';
+import { COMMAND_HANDLERS } from './episodes/episode.handlers';
+import { EpisodesWriteController } from './episodes/episodes-write.controller';
+import { UnitService } from './units/unit.service';
+import { UnitsWriteController } from './units/units-write.controller';
+import { SystemController } from './system/system.controller';
+
+export interface AppDependencies {
+  readonly store: EventStore;
+  readonly clock?: Clock;
+  /** Extra providers and controllers (the read side registers itself here). */
+  readonly providers?: Provider[];
+  readonly controllers?: DynamicModule['controllers'];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, deps: AppDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, ...(deps.controllers ?? [])],
+      providers: [
+        { provide: AppConfigToken, useValue: config },
+        { provide: EVENT_STORE, useValue: deps.store },
+        { provide: CLOCK, useValue: deps.clock ?? systemClock },
+        { provide: TokenVerifier, useValue: new TokenVerifier(config) },
+        { provide: PatientIndex, useValue: new PatientIndex(config.patientIndexKey) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        EpisodeCommandsService,
+        AssignmentService,
+        UnitService,
+        ...COMMAND_HANDLERS,
+        ...(deps.providers ?? []),
+      ],
+    };
+  }
+}

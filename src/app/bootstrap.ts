@@ -1,0 +1,51 @@
+// Builds the running application from a configuration: store, Nest app, HTTP settings.
+// Used by main.ts and by the end-to-end tests (which pass a temporary SQLite file).
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LogLevel } from '@nestjs/common';
+import path from 'node:path';
+import express from 'express';
+import type { EventStore } from '../event-store/event-store';
+import { createEventStore } from '../event-store/create-event-store';
+import { AppModule, type AppDependencies } from './app.module';
+import type { AppConfig } from './config';
+import type { Clock } from './tokens';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface RunningApp {
+  readonly app: NestExpressApplication;
+  readonly store: EventStore;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: AppConfig): Promise<EventStore> {
+  return createEventStore({
+    kind: config.eventStore,
+    sqliteFile: config.sqliteFile,
+    databaseUrl: config.databaseUrl,
+    postgresSchema: config.databaseSchema,
+    eventStoreDbUrl: config.eventStoreDbUrl,
+  });
+}
+
+export async function buildApp(config: AppConfig, options: { store?: EventStore; clock?: Clock } = {}): Promise<RunningApp> {
+  const store = options.store ?? (await openStore(config));
+  const deps: AppDependencies = { store, clock: options.clock };
+  const logger = config.logLevel === 'silent' ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, deps), { logger, bodyParser: false });
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  app.use('/docs/assets', express.static(swaggerDir, { index: false }));
+  app.enableShutdownHooks();
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}

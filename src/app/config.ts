@@ -1,0 +1,98 @@
+// Configuration from the environment, validated once at start with a clear message.
+// Defaults run on a fresh machine: embedded SQLite under ./data, a local JWT secret.
+import { z } from 'zod';
+import path from 'node:path';
+
+export const LOCAL_JWT_SECRET = 'local-development-secret-not-for-production';
+export const LOCAL_PATIENT_INDEX_KEY = 'local-patient-index-key-not-for-production';
+
+const Env = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
+    DATABASE_URL: z.string().optional(),
+    DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+    EVENTSTOREDB_URL: z.string().optional(),
+    AUTH_JWT_SECRET: z.string().min(16, 'AUTH_JWT_SECRET must be at least 16 characters').optional(),
+    AUTH_JWKS_URL: z.string().url().optional(),
+    AUTH_ISSUER: z.string().optional(),
+    AUTH_AUDIENCE: z.string().optional(),
+    /** Key of the keyed hash that names a patient's streams without the personnummer. */
+    PATIENT_INDEX_KEY: z.string().min(16).optional(),
+    /** Command retries on internal concurrency conflicts (no If-Match). */
+    WRITE_RETRIES: z.coerce.number().int().min(0).max(50).default(10),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose', 'silent']).default('log'),
+    BODY_LIMIT: z.string().default('256kb'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EVENT_STORE === 'postgres' && !env.DATABASE_URL)
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'EVENT_STORE=postgres needs DATABASE_URL' });
+    if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTOREDB_URL)
+      ctx.addIssue({ code: 'custom', path: ['EVENTSTOREDB_URL'], message: 'EVENT_STORE=eventstoredb needs EVENTSTOREDB_URL' });
+    if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL)
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'production needs AUTH_JWT_SECRET or AUTH_JWKS_URL' });
+    if (env.NODE_ENV === 'production' && !env.PATIENT_INDEX_KEY)
+      ctx.addIssue({ code: 'custom', path: ['PATIENT_INDEX_KEY'], message: 'production needs PATIENT_INDEX_KEY' });
+  });
+
+export interface AppConfig {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly eventStore: 'sqlite' | 'postgres' | 'eventstoredb';
+  /** SQLite files; ':memory:' in tests. */
+  readonly sqliteFile: string;
+  readonly readModelFile: string;
+  readonly databaseUrl?: string;
+  readonly databaseSchema?: string;
+  readonly eventStoreDbUrl?: string;
+  readonly jwtSecret?: string;
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly patientIndexKey: string;
+  readonly writeRetries: number;
+  readonly logLevel: string;
+  readonly bodyLimit: string;
+  /** True when the local development secret is in use (stated at start). */
+  readonly usingLocalSecret: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const usingLocalSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
+  return {
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    eventStore: e.EVENT_STORE,
+    sqliteFile: path.join(dataDir, 'events.db'),
+    readModelFile: path.join(dataDir, 'read-models.db'),
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    eventStoreDbUrl: e.EVENTSTOREDB_URL,
+    jwtSecret: e.AUTH_JWT_SECRET ?? (e.AUTH_JWKS_URL ? undefined : LOCAL_JWT_SECRET),
+    jwksUrl: e.AUTH_JWKS_URL,
+    issuer: e.AUTH_ISSUER,
+    audience: e.AUTH_AUDIENCE,
+    patientIndexKey: e.PATIENT_INDEX_KEY ?? LOCAL_PATIENT_INDEX_KEY,
+    writeRetries: e.WRITE_RETRIES,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    usingLocalSecret,
+    ...overrides,
+  };
+}

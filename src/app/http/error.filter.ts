@@ -1,0 +1,68 @@
+// One place that turns every failure into the contract's error body and status.
+// Bad input never yields a 500; unexpected errors are logged without request bodies
+// (they may hold a personnummer or message text).
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ZodError } from 'zod';
+import { ApiError, validationFailed } from './api-error';
+import { DomainError } from '../../domain/shared/domain-error';
+import { redact } from './redact';
+import { StoreUnavailableError, WrongExpectedRevisionError } from '../../event-store/event-store';
+
+const STATUS_CODE: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+export function toApiError(exception: unknown): ApiError {
+  if (exception instanceof ApiError) return exception;
+  if (exception instanceof DomainError) {
+    const status = exception.kind === 'rule' ? 409 : exception.kind === 'unacceptable' ? 422 : 404;
+    return new ApiError(status, exception.code, exception.message, exception.details);
+  }
+  if (exception instanceof ZodError) return validationFailed(exception);
+  if (exception instanceof WrongExpectedRevisionError)
+    return new ApiError(409, 'CONCURRENCY_CONFLICT', 'The episode changed concurrently; retry the request.');
+  if (exception instanceof StoreUnavailableError)
+    return new ApiError(503, 'STORE_UNAVAILABLE', 'The event store cannot be reached; nothing was written.');
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = STATUS_CODE[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+    const message = status === 404 ? 'No such route.' : exception.message;
+    return new ApiError(status, code, message);
+  }
+  // Express body parser errors (malformed JSON, too large, bad charset) carry a status.
+  const e = exception as { status?: number; statusCode?: number; type?: string } | null;
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (e?.type === 'entity.parse.failed') return new ApiError(400, 'VALIDATION_FAILED', 'The request body is not valid JSON.', [{ path: 'body', problem: 'malformed JSON' }]);
+    if (e?.type === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    return new ApiError(status, STATUS_CODE[status] ?? 'BAD_REQUEST', 'The request could not be read.');
+  }
+  return new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<{ method: string; route?: { path?: string } }>();
+    const error = toApiError(exception);
+    if (error.status >= 500) {
+      // Route pattern, not the URL: paths and bodies may carry personal data.
+      const name = exception instanceof Error ? `${exception.name}: ${exception.message}` : 'non-error thrown';
+      this.logger.error(redact(`${req.method} ${req.route?.path ?? "(unmatched)"} -> ${error.status} ${error.code} (${name})`));
+    }
+    if (res.headersSent) return;
+    res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+  }
+}

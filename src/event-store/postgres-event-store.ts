@@ -1,0 +1,364 @@
+// The PostgreSQL event store, for a server and for several API processes on one database.
+//
+// Gapless positions in commit order: every append takes one transaction-scoped advisory
+// lock (per schema) before it reads the head, and keeps it until COMMIT. So appends commit
+// one after another, each numbering its events max(position)+1.. while no other append can
+// be in flight, and an append's events are visible before the next append may start. A
+// reader asking for "after P" can therefore never see P+2 and later find P+1 appear, which
+// is what goes wrong with plain sequences (numbers are taken in one order, commits land in
+// another). The cost is that appends are serialised; each holds the lock for a few
+// round trips only.
+
+import { Client, Pool, PoolClient, QueryConfig } from 'pg';
+import {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from './event-store';
+import { AppendedListeners, assertAppendable, assertBatchSize, revisionMatches } from './append-rules';
+import { advisoryKey, migratePostgres, PostgresTables, postgresTables } from './postgres-schema';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** The schema holding the event tables (default `public`); created if missing. */
+  readonly schema?: string;
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number;
+  /** Give up connecting after this long (default 5000 ms): then StoreUnavailableError. */
+  readonly connectionTimeoutMs?: number;
+}
+
+interface EventRow {
+  readonly position: string; // int8 comes back as text; parsed to bigint below
+  readonly event_id: string;
+  readonly stream_id: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly schema_version: number;
+  readonly data: RecordedEvent['data'];
+  readonly metadata: RecordedEvent['metadata'];
+  readonly recorded_at: Date;
+}
+
+/** An event with what the append assigned to it, serialised once. */
+interface InsertRow {
+  readonly event: NewEvent;
+  readonly revision: number;
+  readonly position: bigint;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
+const APPEND_LOCK = 0x45530002;
+
+export class PostgresEventStore implements EventStore {
+  /** The pool, shared with the projections that keep their read models in this database. */
+  readonly pool: Pool;
+  readonly schema: string;
+  readonly tables: PostgresTables;
+
+  private readonly connectionString: string;
+  private readonly listeners = new AppendedListeners();
+  private listener: Client | undefined;
+  private listenedBefore = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = 50;
+  private closed = false;
+  private readonly sql: ReturnType<typeof statements>;
+
+  private constructor(options: PostgresEventStoreOptions) {
+    this.connectionString = options.connectionString;
+    this.schema = options.schema ?? 'public';
+    this.tables = postgresTables(this.schema);
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    });
+    // An idle pooled connection that dies (server restart) emits 'error'; the pool drops
+    // it and the next query opens a new one. Unhandled, the event would crash the process.
+    this.pool.on('error', () => undefined);
+    this.sql = statements(this.tables, this.schema);
+  }
+
+  /** Connect and bring the schema up to date (safe to run concurrently from several processes). */
+  static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    try {
+      await migratePostgres(store.pool, store.schema);
+    } catch (error) {
+      await store.pool.end().catch(() => undefined);
+      throw toStoreError(error, 'migration');
+    }
+    return store;
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertAppendable(streamId, events, options?.expectedRevision);
+    const client = await this.connect();
+    let broken = false;
+    try {
+      // One simple-protocol round trip for BEGIN and the lock (both are literals).
+      await client.query(this.sql.beginAndLock);
+      const state = await client.query<{ revision: number | null; head: string; now: Date }>(this.sql.state(streamId));
+      const { revision, head, now } = state.rows[0];
+      const actual = revision ?? -1;
+      if (!revisionMatches(options.expectedRevision, actual)) {
+        await client.query('ROLLBACK');
+        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual);
+      }
+      const recordedAt = now.toISOString();
+      const first = BigInt(head) + 1n;
+      const rows: InsertRow[] = events.map((event, i) => ({
+        event,
+        revision: actual + 1 + i,
+        position: first + BigInt(i),
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+      }));
+      const last = rows[rows.length - 1];
+      await client.query(this.sql.insert(rows, streamId, now));
+      await client.query('COMMIT');
+      this.listeners.emit(last.position);
+      return {
+        nextExpectedRevision: last.revision,
+        lastPosition: last.position,
+        records: rows.map((row) => ({
+          id: row.event.id,
+          streamId,
+          revision: row.revision,
+          position: row.position,
+          type: row.event.type,
+          schemaVersion: row.event.schemaVersion,
+          // Parsed back from what was stored, so a record equals what a read returns.
+          data: JSON.parse(row.data) as RecordedEvent['data'],
+          metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+          recordedAt,
+        })),
+      };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) throw error;
+      broken = isUnavailable(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+      throw toStoreError(error, 'append');
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const from = options.from ?? 0;
+    const to = options.to ?? 2_147_483_647; // revision is an INTEGER column
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0) {
+      throw new RangeError(`readStream(${streamId}): invalid range ${from}..${to}`);
+    }
+    if (from > to) return [];
+    const rows = await this.query<EventRow>(this.sql.readStream(streamId, from, Math.min(to, 2_147_483_647)));
+    return rows.map(toRecorded);
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent[]> {
+    const batchSize = options.batchSize ?? 500;
+    assertBatchSize(batchSize);
+    let after = options.after ?? 0n;
+    for (;;) {
+      const rows = await this.query<EventRow>(this.sql.readAll(after, batchSize));
+      if (rows.length === 0) return;
+      const batch = rows.map(toRecorded);
+      after = batch[batch.length - 1].position;
+      yield batch;
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  async headPosition(): Promise<bigint> {
+    const rows = await this.query<{ head: string }>(this.sql.head);
+    return BigInt(rows[0].head);
+  }
+
+  /** Told of this process's appends at once, and of other processes' through LISTEN/NOTIFY. */
+  onAppended(listener: (position: bigint) => void): () => void {
+    const unsubscribe = this.listeners.add(listener);
+    if (!this.closed) this.listen();
+    return unsubscribe;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await Promise.all([listener?.end().catch(() => undefined), this.pool.end().catch(() => undefined)]);
+  }
+
+  /** Keep one dedicated connection LISTENing; on any failure, reconnect with backoff. */
+  private listen(): void {
+    if (this.listener || this.reconnectTimer || this.closed) return;
+    const client = new Client({ connectionString: this.connectionString, application_name: `event-store-listener:${this.schema}` });
+    this.listener = client;
+    client.on('notification', (message) => {
+      if (message.channel !== this.sql.channel || !message.payload) return;
+      try {
+        this.listeners.emit(BigInt(message.payload));
+      } catch {
+        // not a position: not ours to act on
+      }
+    });
+    client.on('error', () => this.dropListener(client));
+    client.on('end', () => this.dropListener(client));
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${this.sql.quotedChannel}`))
+      .then(async () => {
+        this.reconnectDelayMs = 50;
+        // After a reconnect, say where the head is: NOTIFYs sent meanwhile were lost.
+        if (this.listenedBefore) this.listeners.emit(await this.headPosition());
+        this.listenedBefore = true;
+      })
+      .catch(() => this.dropListener(client));
+  }
+
+  private dropListener(client: Client): void {
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    client.end().catch(() => undefined);
+    if (this.closed) return;
+    const delay = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(delay * 2, 5000);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.listen();
+    }, delay);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('PostgreSQL event store is closed');
+  }
+
+  private async connect(): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw toStoreError(error, 'connect');
+    }
+  }
+
+  private async query<R extends object>(config: QueryConfig): Promise<R[]> {
+    this.assertOpen();
+    try {
+      return (await this.pool.query<R>(config)).rows;
+    } catch (error) {
+      throw toStoreError(error, 'read');
+    }
+  }
+}
+
+// Named statements are parsed once per connection. Their names carry the schema, because
+// a name must always mean the same text on a connection.
+function statements(t: PostgresTables, schema: string) {
+  const name = (what: string): string => `event_store_${what}_${schema}`.slice(0, 63);
+  const channel = `event_store:${schema}`;
+  return {
+    channel,
+    quotedChannel: `"${channel}"`,
+    beginAndLock: `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK}, ${advisoryKey(schema)})`,
+    // A statement of its own, after the lock: its snapshot then includes the previous append.
+    state: (streamId: string): QueryConfig => ({
+      name: name('state'),
+      text: `SELECT (SELECT revision FROM ${t.streams} WHERE stream_id = $1) AS revision,
+                    (SELECT coalesce(max(position), 0) FROM ${t.events})::text AS head,
+                    date_trunc('milliseconds', clock_timestamp()) AS now`,
+      values: [streamId],
+    }),
+    // unnest over arrays: one statement for any number of events, no parameter limit.
+    insert: (rows: readonly InsertRow[], streamId: string, now: Date): QueryConfig => {
+      const last = rows[rows.length - 1];
+      return {
+        name: name('insert'),
+        text: `WITH inserted AS (
+                 INSERT INTO ${t.events} (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
+                 SELECT p, id, $8, r, ty, v, d::json, m::json, $9
+                 FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[]) AS u(p, id, r, ty, v, d, m)
+               ), stream AS (
+                 INSERT INTO ${t.streams} (stream_id, revision) VALUES ($8, $10)
+                 ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision
+               )
+               SELECT pg_notify($11, $12)`,
+        values: [
+          rows.map((r) => r.position.toString()),
+          rows.map((r) => r.event.id),
+          rows.map((r) => r.revision),
+          rows.map((r) => r.event.type),
+          rows.map((r) => r.event.schemaVersion),
+          rows.map((r) => r.data),
+          rows.map((r) => r.metadata),
+          streamId,
+          now,
+          last.revision,
+          channel,
+          last.position.toString(), // NOTIFY is delivered at commit, carrying the new head
+        ],
+      };
+    },
+    readStream: (streamId: string, from: number, to: number): QueryConfig => ({
+      name: name('read_stream'),
+      text: `SELECT ${COLUMNS} FROM ${t.events} WHERE stream_id = $1 AND revision BETWEEN $2 AND $3 ORDER BY revision`,
+      values: [streamId, from, to],
+    }),
+    readAll: (after: bigint, limit: number): QueryConfig => ({
+      name: name('read_all'),
+      text: `SELECT ${COLUMNS} FROM ${t.events} WHERE position > $1 ORDER BY position LIMIT $2`,
+      values: [after.toString(), limit],
+    }),
+    head: { name: name('head'), text: `SELECT coalesce(max(position), 0)::text AS head FROM ${t.events}` } as QueryConfig,
+  };
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: BigInt(row.position),
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+]);
+
+/** The database could not be reached or went away: not the request's fault. */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // SQLSTATE classes 08 connection exception, 53 insufficient resources,
+  // 57 operator intervention (shutdown, cancel), 58 system error.
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || /^(08|53|57|58)/.test(code))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|connection error|Client was closed|not queryable/i.test(
+    message,
+  );
+}
+
+function toStoreError(error: unknown, what: string): unknown {
+  if (error instanceof StoreUnavailableError || error instanceof WrongExpectedRevisionError) return error;
+  if (isUnavailable(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new StoreUnavailableError(`PostgreSQL event store: ${what} failed: ${message}`, error);
+  }
+  return error;
+}
