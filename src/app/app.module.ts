@@ -16,6 +16,7 @@ import { EpisodesWriteController } from './episodes/episodes-write.controller';
 import { UnitService } from './units/unit.service';
 import { UnitsWriteController } from './units/units-write.controller';
 import { SystemController } from './system/system.controller';
+import { TimelineController } from './timeline/timeline.controller';
 
 export interface AppDependencies {
   readonly store: EventStore;
@@ -31,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, ...(deps.controllers ?? [])],
+      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, ...(deps.controllers ?? [])],
       providers: [
         { provide: AppConfigToken, useValue: config },
         { provide: EVENT_STORE, useValue: deps.store },

@@ -293,21 +293,24 @@ export function describeEventStoreContract(
 
     it('tells onAppended listeners after commit, until they unsubscribe', async () => {
       const s = streamName();
-      let unsubscribe = (): void => undefined;
-      const told = new Promise<bigint>((resolve) => {
-        unsubscribe = store.onAppended((position) => resolve(position));
+      const heard: bigint[] = [];
+      const readableWhenTold: Promise<boolean>[] = [];
+      const unsubscribe = store.onAppended((position) => {
+        heard.push(position);
+        // The read starts inside the listener: it sees what was committed when it was told.
+        readableWhenTold.push(readEverything(store, base).then((all) => all.some((e) => e.position === position)));
       });
       const { lastPosition } = await store.appendToStream(s, events(2), { expectedRevision: 'no_stream' });
-      const position = await withTimeout(told, 5000, 'onAppended was not called');
-      expect(position >= lastPosition).toBe(true);
-      // Told after commit: what the listener hears of is already readable.
-      expect((await readEverything(store, base)).some((e) => e.position === lastPosition)).toBe(true);
+      await waitFor(() => heard.some((p) => p >= lastPosition), 'onAppended to be told of the append');
+      expect(await Promise.all(readableWhenTold)).toEqual(heard.map(() => true));
       unsubscribe();
       const late: bigint[] = [];
       store.onAppended((p) => late.push(p))(); // subscribed and at once unsubscribed
+      const countBefore = heard.length;
       await store.appendToStream(s, events(1), { expectedRevision: 1 });
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(late).toEqual([]);
+      expect(heard).toHaveLength(countBefore);
     });
 
     it('refuses an append of no events, and writes nothing', async () => {
@@ -369,6 +372,16 @@ export function describeEventStoreContract(
       );
     });
   });
+}
+
+export async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+    })(),
+    ms,
+    `timed out waiting for ${what}`,
+  );
 }
 
 export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

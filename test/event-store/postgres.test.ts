@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { EventStore, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/event-store/event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
-import { describeEventStoreContract, events, readEverything, streamName, withTimeout } from './event-store.contract';
+import { advisoryKey, postgresTables } from '../../src/event-store/postgres-schema';
+import { describeEventStoreContract, events, readEverything, streamName, waitFor } from './event-store.contract';
 
 const url = process.env.DATABASE_URL;
 // These suites need a PostgreSQL server. Where DATABASE_URL is not set (a machine without
@@ -168,22 +169,24 @@ describeIfPg('PostgreSQL event store', () => {
       await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(readEverything(store)).rejects.toBeInstanceOf(StoreUnavailableError);
     });
-
-    it('refuses a schema name it cannot safely quote', async () => {
-      await expect(open('Robert"); DROP TABLE x; --')).rejects.toThrow(TypeError);
-    });
   });
 });
 
-async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  await withTimeout(
-    (async () => {
-      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-    })(),
-    ms,
-    `timed out waiting for ${what}`,
-  );
-}
+// These need no server.
+describe('PostgreSQL event store without a server', () => {
+  it('refuses a schema name it cannot safely put into SQL', async () => {
+    expect(() => postgresTables('Robert"; DROP TABLE x; --')).toThrow(TypeError);
+    expect(() => postgresTables('x'.repeat(41))).toThrow(TypeError);
+    await expect(PostgresEventStore.create({ connectionString: 'postgres://127.0.0.1:1/x', schema: 'Bad-Name' })).rejects.toThrow(TypeError);
+    expect(postgresTables('es_1').events).toBe('"es_1".events');
+  });
+
+  it('derives a stable advisory-lock key per schema', () => {
+    expect(advisoryKey('public')).toBe(advisoryKey('public'));
+    expect(advisoryKey('public')).not.toBe(advisoryKey('tenant_a'));
+    expect(Number.isInteger(advisoryKey('x')) && Math.abs(advisoryKey('x')) < 2 ** 31).toBe(true);
+  });
+});
 
 /** The backend pid of the store's LISTEN connection, once it is listening (and is not `not`). */
 async function listenerPid(schema: string, not: number | undefined): Promise<number> {

@@ -1,8 +1,8 @@
 // The content catalogue of the Digital Artrosskola: theory modules with their parts,
 // exercise programmes with their exercises, and the pre-filled activity-plan questions.
-// Data lives in catalogue.json; it is validated once, at load.
+// Data lives in catalogue-data.json; it is validated once, at load.
 import { z } from 'zod';
-import raw from './catalogue.json';
+import raw from './catalogue-data.json';
 
 const Part = z.object({
   id: z.string().min(1),
