@@ -122,7 +122,11 @@ export class EventStoreDbEventStore implements EventStore {
     // The append answers only the last event's position; read the others back.
     const positions = new Map<string, bigint>();
     if (events.length > 1) {
-      for (const record of await this.readStream(streamId, { from: first, to: next })) positions.set(record.id, record.position);
+      try {
+        for (const record of await this.readStream(streamId, { from: first, to: next })) positions.set(record.id, record.position);
+      } catch {
+        // The append is committed; failing it now would invite a retry. Positions stay unknown.
+      }
     }
     const recordedAt = new Date().toISOString(); // the server's `created` is only known on read
     const records = events.map((event, i): RecordedEvent => ({

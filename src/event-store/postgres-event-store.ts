@@ -103,6 +103,8 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     assertAppendable(streamId, events, options?.expectedRevision);
+    // Serialise before taking the lock: every append waits while it is held.
+    const serialised = events.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) }));
     const client = await this.connect();
     let broken = false;
     try {
@@ -121,8 +123,7 @@ export class PostgresEventStore implements EventStore {
         event,
         revision: actual + 1 + i,
         position: first + BigInt(i),
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
+        ...serialised[i],
       }));
       const last = rows[rows.length - 1];
       await client.query(this.sql.insert(rows, streamId, now));

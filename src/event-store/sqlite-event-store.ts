@@ -105,20 +105,22 @@ export class SqliteEventStore implements EventStore {
     this.file = file;
     this.busyTimeoutMs = busyTimeoutMs;
     const inMemory = file === ':memory:';
+    let database: Database.Database | undefined;
     try {
       if (!inMemory && !file.startsWith('file:')) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      this.database = new Database(file, { timeout: busyTimeoutMs });
-      this.database.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+      database = new Database(file, { timeout: busyTimeoutMs });
+      database.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
       // WAL: readers never block the writer and vice versa. synchronous=FULL: a commit is
       // fsynced before it is acknowledged, so no acknowledged append is lost on power loss.
-      if (!inMemory) this.database.exec('PRAGMA journal_mode = WAL');
-      this.database.exec('PRAGMA synchronous = FULL');
-      migrate(this.database);
-      this.sql = prepareStatements(this.database);
+      if (!inMemory) database.exec('PRAGMA journal_mode = WAL');
+      database.exec('PRAGMA synchronous = FULL');
+      migrate(database);
+      this.sql = prepareStatements(database);
     } catch (error) {
+      if (database?.open) database.close();
       throw new StoreUnavailableError(`SQLite event store: cannot open ${file}: ${messageOf(error)}`, error);
     }
-    const database = this.database;
+    this.database = database;
     this.sharedDatabase = { prepare: (sql) => database.prepare(sql), close: () => undefined };
   }
 
