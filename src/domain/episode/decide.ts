@@ -14,6 +14,10 @@ import { DEFAULT_PLAN_SCHEDULE, DEFAULT_UNIT_SETTINGS, JOURNAL_SEARCH_WORD, type
 
 type Events = EpisodeEvent[];
 
+/** Own keys only: a client-chosen id such as "__proto__" must not reach Object.prototype. */
+const own = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined =>
+  Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+
 export function decide(command: EpisodeCommand, state: EpisodeState, ctx: DecisionContext): Events {
   switch (command.type) {
     case 'StartAssignment':
@@ -53,7 +57,7 @@ export function decide(command: EpisodeCommand, state: EpisodeState, ctx: Decisi
     case 'RecordRegistryFollowUp': {
       assertExists(state);
       const { timepoint, measures } = command.data;
-      if (state.followUps[timepoint]) return refuse('FOLLOW_UP_ALREADY_RECORDED', `The ${timepoint} follow-up is already recorded.`);
+      if (own(state.followUps, timepoint)) return refuse('FOLLOW_UP_ALREADY_RECORDED', `The ${timepoint} follow-up is already recorded.`);
       if (Object.values(measures).every((v) => v === undefined)) return unacceptable('NO_MEASURES', 'A follow-up needs at least one measure.');
       return [{ type: 'RegistryFollowUpRecorded', data: { timepoint, measures, by: ctx.actor.id, at: ctx.now } }];
     }
@@ -191,7 +195,7 @@ function completePart(command: CommandOf<'CompletePart'>, state: EpisodeState, c
   if (!module) return unacceptable('UNKNOWN_MODULE', `No theory module "${moduleId}".`);
   if (!module.parts.some((p) => p.id === partId)) return unacceptable('UNKNOWN_PART', `Module "${moduleId}" has no part "${partId}".`);
   if (state.hiddenModules.includes(moduleId)) return refuse('MODULE_HIDDEN', 'The module is hidden from the patient.');
-  const done = state.completedParts[moduleId] ?? [];
+  const done = own(state.completedParts, moduleId) ?? [];
   if (done.includes(partId)) return [];
   const events: Events = [{ type: 'PartCompleted', data: { moduleId, partId, at: ctx.now } }];
   if (!state.schoolCompleted && module.parts.every((p) => p.id === partId || done.includes(p.id))) {
@@ -213,10 +217,10 @@ function revealExercises(command: CommandOf<'RevealExercises'>, state: EpisodeSt
       unknown.map((id) => ({ path: 'exerciseIds', problem: `unknown exercise ${id}` })),
     );
   const introDone = catalogue.modules.some((m) =>
-    m.parts.some((p) => p.trainingIntroduction && (state.completedParts[m.id] ?? []).includes(p.id)),
+    m.parts.some((p) => p.trainingIntroduction && (own(state.completedParts, m.id) ?? []).includes(p.id)),
   );
   if (!introDone) return refuse('TRAINING_INTRODUCTION_NOT_COMPLETED', 'Exercise films can be added after the patient has completed the training introduction.');
-  const already = state.revealedExercises[programme] ?? [];
+  const already = own(state.revealedExercises, programme) ?? [];
   const fresh = [...new Set(exerciseIds)].filter((id) => !already.includes(id));
   if (fresh.length === 0) return [];
   return [{ type: 'ExercisesRevealed', data: { programme, exerciseIds: fresh, by: ctx.actor.id, at: ctx.now } }];
@@ -273,7 +277,7 @@ function reportActivity(command: CommandOf<'ReportActivity'>, state: EpisodeStat
   const window = reportWindow(plan.schedule, date);
   if (ctx.now < window.opensAt) return refuse('OCCASION_NOT_YET_OPEN', `Reporting for ${date} opens on that day.`);
   if (ctx.now >= window.closesAt) return refuse('REPORT_WINDOW_CLOSED', `Reporting for ${date} closed ${plan.schedule.reportWindowDays} days after the occasion.`);
-  if (state.reports[date]) return refuse('OCCASION_ALREADY_REPORTED', `The occasion ${date} is already reported.`);
+  if (own(state.reports, date)) return refuse('OCCASION_ALREADY_REPORTED', `The occasion ${date} is already reported.`);
 
   const answers = command.data.answers;
   for (const [id, value] of Object.entries(answers)) {
@@ -337,7 +341,7 @@ function changeTherapist(command: CommandOf<'ChangeTherapist'>, state: EpisodeSt
 function recordJournalEntry(command: CommandOf<'RecordJournalEntry'>, state: EpisodeState, ctx: DecisionContext): Events {
   assertExists(state);
   const { obligationId, journalReference, form } = command.data;
-  const current = state.obligations[obligationId];
+  const current = own(state.obligations, obligationId);
   if (!current) return unacceptable('UNKNOWN_OBLIGATION', `The episode has no journal obligation "${obligationId}".`);
   if (current.recorded) return refuse('OBLIGATION_ALREADY_RECORDED', 'This journal obligation is already recorded.');
   return [{ type: 'JournalEntryRecorded', data: { obligationId, journalReference: journalReference ?? null, form: form ?? null, by: ctx.actor.id, at: ctx.now } }];
@@ -346,7 +350,7 @@ function recordJournalEntry(command: CommandOf<'RecordJournalEntry'>, state: Epi
 function correctJournalEntry(command: CommandOf<'CorrectJournalEntry'>, state: EpisodeState, ctx: DecisionContext): Events {
   assertExists(state);
   const { obligationId, journalReference, reason } = command.data;
-  const current = state.obligations[obligationId];
+  const current = own(state.obligations, obligationId);
   if (!current) return unacceptable('UNKNOWN_OBLIGATION', `The episode has no journal obligation "${obligationId}".`);
   if (!current.recorded) return refuse('OBLIGATION_NOT_RECORDED', 'Only a recorded journal entry can be corrected.');
   return [

@@ -94,6 +94,10 @@ export const unreadCount = (s: EpisodeState): number =>
 
 const unique = (xs: readonly string[], more: readonly string[]) => [...new Set([...xs, ...more])];
 
+/** Own keys only, so ids such as "__proto__" or "constructor" are plain data. */
+const own = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined =>
+  Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+
 /** Fold one event. Total over every event the schemas allow: it never throws. */
 export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
   const s: EpisodeState = { ...state, revision: state.revision + 1 };
@@ -127,7 +131,7 @@ export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
       return { ...s, hiddenModules: s.hiddenModules.filter((m) => m !== event.data.moduleId) };
     case 'PartCompleted': {
       const { moduleId, partId } = event.data;
-      return { ...s, completedParts: { ...s.completedParts, [moduleId]: unique(s.completedParts[moduleId] ?? [], [partId]) } };
+      return { ...s, completedParts: { ...s.completedParts, [moduleId]: unique(own(s.completedParts, moduleId) ?? [], [partId]) } };
     }
     case 'SchoolCompleted':
       return { ...s, schoolCompleted: true };
@@ -135,7 +139,7 @@ export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
       const { programme, exerciseIds } = event.data;
       return {
         ...s,
-        revealedExercises: { ...s.revealedExercises, [programme]: unique(s.revealedExercises[programme] ?? [], exerciseIds) },
+        revealedExercises: { ...s.revealedExercises, [programme]: unique(own(s.revealedExercises, programme) ?? [], exerciseIds) },
       };
     }
     case 'PlanActivated':
@@ -171,14 +175,14 @@ export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
     }
     case 'JournalEntryRecorded': {
       const d = event.data;
-      const current = s.obligations[d.obligationId];
+      const current = own(s.obligations, d.obligationId);
       if (!current) return s;
       const recorded = { revision: s.revision, journalReference: d.journalReference, form: d.form, by: d.by, at: d.at };
       return { ...s, obligations: { ...s.obligations, [d.obligationId]: { ...current, recorded } } };
     }
     case 'JournalEntryCorrected': {
       const d = event.data;
-      const current = s.obligations[d.obligationId];
+      const current = own(s.obligations, d.obligationId);
       if (!current?.recorded) return s;
       const recorded = { ...current.recorded, revision: s.revision, journalReference: d.journalReference };
       return {

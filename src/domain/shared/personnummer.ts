@@ -61,7 +61,7 @@ export function parseIdentityNumber(input: string, today: string): ParseResult {
   if (birthNumber === '000') return fail('birth number 000 is not used');
   if (luhnCheckDigit(yymmdd + birthNumber) !== check) return fail('check digit does not match');
 
-  const coordination = rawDay > 60;
+  const coordination = rawDay >= 60;
   const kind: IdentityNumberKind = coordination ? 'samordningsnummer' : 'personnummer';
   const day = coordination ? rawDay - 60 : rawDay;
 
