@@ -4,7 +4,11 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '../event-store/event-store';
 import type { AppConfig } from './config';
-import { AppConfigToken, CLOCK, EVENT_STORE, systemClock, type Clock } from './tokens';
+import type { Infrastructure } from './infrastructure';
+import { PersonalDataCipher } from './privacy/encrypting-event-store';
+import { Keyring } from './privacy/keyring';
+import { ErasureService } from './privacy/erasure.service';
+import { AppConfigToken, CLOCK, EVENT_STORE, RAW_EVENT_STORE, systemClock, type Clock } from './tokens';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { ErrorFilter } from './http/error.filter';
@@ -20,6 +24,7 @@ import { TimelineController } from './timeline/timeline.controller';
 
 export interface AppDependencies {
   readonly store: EventStore;
+  readonly infrastructure: Infrastructure;
   readonly clock?: Clock;
   /** Extra providers and controllers (the read side registers itself here). */
   readonly providers?: Provider[];
@@ -36,6 +41,9 @@ export class AppModule {
       providers: [
         { provide: AppConfigToken, useValue: config },
         { provide: EVENT_STORE, useValue: deps.store },
+        { provide: RAW_EVENT_STORE, useValue: deps.infrastructure.rawStore },
+        { provide: PersonalDataCipher, useValue: deps.infrastructure.cipher },
+        { provide: Keyring, useValue: deps.infrastructure.keyring },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: TokenVerifier, useValue: new TokenVerifier(config) },
         { provide: PatientIndex, useValue: new PatientIndex(config.patientIndexKey) },
@@ -44,6 +52,7 @@ export class AppModule {
         EpisodeCommandsService,
         AssignmentService,
         UnitService,
+        ErasureService,
         ...COMMAND_HANDLERS,
         ...(deps.providers ?? []),
       ],

@@ -7,7 +7,7 @@ import type { LogLevel } from '@nestjs/common';
 import path from 'node:path';
 import express from 'express';
 import type { EventStore } from '../event-store/event-store';
-import { createEventStore } from '../event-store/create-event-store';
+import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { AppModule, type AppDependencies } from './app.module';
 import type { AppConfig } from './config';
 import type { Clock } from './tokens';
@@ -16,23 +16,16 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 export interface RunningApp {
   readonly app: NestExpressApplication;
+  /** The store with personal fields decrypted (what the application sees). */
   readonly store: EventStore;
+  readonly infrastructure: Infrastructure;
   close(): Promise<void>;
 }
 
-export async function openStore(config: AppConfig): Promise<EventStore> {
-  return createEventStore({
-    kind: config.eventStore,
-    sqliteFile: config.sqliteFile,
-    databaseUrl: config.databaseUrl,
-    postgresSchema: config.databaseSchema,
-    eventStoreDbUrl: config.eventStoreDbUrl,
-  });
-}
-
-export async function buildApp(config: AppConfig, options: { store?: EventStore; clock?: Clock } = {}): Promise<RunningApp> {
-  const store = options.store ?? (await openStore(config));
-  const deps: AppDependencies = { store, clock: options.clock };
+export async function buildApp(config: AppConfig, options: { rawStore?: EventStore; clock?: Clock } = {}): Promise<RunningApp> {
+  const infrastructure = await openInfrastructure(config, { rawStore: options.rawStore });
+  const store = infrastructure.store;
+  const deps: AppDependencies = { store, clock: options.clock, infrastructure };
   const logger = config.logLevel === 'silent' ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, deps), { logger, bodyParser: false });
   app.disable('x-powered-by');
@@ -43,9 +36,10 @@ export async function buildApp(config: AppConfig, options: { store?: EventStore;
   return {
     app,
     store,
+    infrastructure,
     close: async () => {
       await app.close();
-      await store.close();
+      await infrastructure.close();
     },
   };
 }

@@ -22,6 +22,11 @@ const Env = z
     AUTH_AUDIENCE: z.string().optional(),
     /** Key of the keyed hash that names a patient's streams without the personnummer. */
     PATIENT_INDEX_KEY: z.string().min(16).optional(),
+    /** Master key (base64, 32 bytes) that wraps the per-patient data keys. */
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'DATA_ENCRYPTION_KEY must be 32 bytes in base64')
+      .optional(),
     /** Command retries on internal concurrency conflicts (no If-Match). */
     WRITE_RETRIES: z.coerce.number().int().min(0).max(50).default(10),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose', 'silent']).default('log'),
@@ -34,6 +39,8 @@ const Env = z
       ctx.addIssue({ code: 'custom', path: ['EVENTSTOREDB_URL'], message: 'EVENT_STORE=eventstoredb needs EVENTSTOREDB_URL' });
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL)
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'production needs AUTH_JWT_SECRET or AUTH_JWKS_URL' });
+    if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY)
+      ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'production needs DATA_ENCRYPTION_KEY' });
     if (env.NODE_ENV === 'production' && !env.PATIENT_INDEX_KEY)
       ctx.addIssue({ code: 'custom', path: ['PATIENT_INDEX_KEY'], message: 'production needs PATIENT_INDEX_KEY' });
   });
@@ -55,6 +62,10 @@ export interface AppConfig {
   readonly issuer?: string;
   readonly audience?: string;
   readonly patientIndexKey: string;
+  /** Master key from the environment; without it a local one is generated under dataDir. */
+  readonly dataEncryptionKey?: Buffer;
+  readonly keyStoreFile: string;
+  readonly masterKeyFile: string;
   readonly writeRetries: number;
   readonly logLevel: string;
   readonly bodyLimit: string;
@@ -89,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     issuer: e.AUTH_ISSUER,
     audience: e.AUTH_AUDIENCE,
     patientIndexKey: e.PATIENT_INDEX_KEY ?? LOCAL_PATIENT_INDEX_KEY,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64') : undefined,
+    keyStoreFile: path.join(dataDir, 'keys.db'),
+    masterKeyFile: path.join(dataDir, 'master.key'),
     writeRetries: e.WRITE_RETRIES,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,

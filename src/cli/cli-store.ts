@@ -1,17 +1,18 @@
 // Opens the configured store for a command-line tool, from the same environment as the service.
 import { loadConfig, ConfigError } from '../app/config';
-import { openStore } from '../app/bootstrap';
+import { openInfrastructure, type Infrastructure } from '../app/infrastructure';
 import type { EventStore } from '../event-store/event-store';
 
-export async function withStore<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
-  let store: EventStore | undefined;
+/** The decrypted view of the configured store (personal fields readable unless erased). */
+export async function withStore<T>(work: (store: EventStore, infrastructure: Infrastructure) => Promise<T>): Promise<T> {
+  let infrastructure: Infrastructure | undefined;
   try {
-    store = await openStore(loadConfig());
-    return await work(store);
+    infrastructure = await openInfrastructure(loadConfig());
+    return await work(infrastructure.store, infrastructure);
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
     throw error;
   } finally {
-    await store?.close();
+    await infrastructure?.close();
   }
 }

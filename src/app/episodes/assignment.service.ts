@@ -54,7 +54,9 @@ export class AssignmentService {
     // Decide first: a bad personnummer or diagnosis is refused before anything is written.
     const events = decide(command, initialState(), { now, actor: { id: actor.id, role: actor.role, unitId }, settings: unit.settings });
     const started = events[0] as EventOf<'AssignmentStarted'>;
-    const reservationStream = activeEpisodeStreamId(this.patients.patientAtUnit(unitId, started.data.patient.personnummer));
+    // One keyed hash names the patient at the unit: the reservation stream and the data key.
+    const patientRef = this.patients.patientAtUnit(unitId, started.data.patient.personnummer);
+    const reservationStream = activeEpisodeStreamId(patientRef);
 
     for (let attempt = 0; ; attempt++) {
       const reservations = await this.store.readStream(reservationStream);
@@ -63,7 +65,7 @@ export class AssignmentService {
       const state = reservations.reduce((s, r) => evolveActiveEpisode(s, toDomainEvent<ActiveEpisodeEvent>(r)), initialActiveEpisodeState());
       const stale = state.activeEpisodeId !== null && (await this.isStale(state.activeEpisodeId, reservations, now));
       const reservation = reserve(state, episodeId, now, stale);
-      const metadata = metadataFor(actor, options);
+      const metadata = metadataFor(actor, options, { patientRef });
       try {
         await this.store.appendToStream(reservationStream, toNewEvents(reservation, metadata), {
           expectedRevision: state.revision < 0 ? 'no_stream' : state.revision,
@@ -95,7 +97,8 @@ export class AssignmentService {
     }
   }
 
-  private async isStale(episodeId: string, reservations: readonly RecordedEvent[], now: string): Promise<boolean> {
+  /** A reservation whose episode ended, or never came to be, does not block. */
+  async isStale(episodeId: string, reservations: readonly RecordedEvent[], now: string): Promise<boolean> {
     const episode = foldRecords(await this.store.readStream(episodeStreamId(episodeId)));
     if (episode.status === 'completed' || episode.status === 'abandoned') return true;
     if (episode.status === 'active') return false;

@@ -133,7 +133,11 @@ export class EpisodeCommandsService {
         return { episodeId, revision: last.revision, position: last.position.toString(), unchanged: true };
       }
       try {
-        const result = await this.store.appendToStream(episodeStreamId(episodeId), toNewEvents(events, metadataFor(actor, options)), {
+        // The patient's keyed reference travels in every event's metadata: it selects the key
+        // that encrypts personal fields, and lets an erasure find what it covers.
+        const patientRef = records[0]!.metadata.patientRef;
+        const metadata = metadataFor(actor, options, typeof patientRef === 'string' ? { patientRef } : {});
+        const result = await this.store.appendToStream(episodeStreamId(episodeId), toNewEvents(events, metadata), {
           expectedRevision: state.revision,
         });
         if (after) await after(events.reduce(evolve, state), events);

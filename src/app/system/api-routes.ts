@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { ActorRole } from '../../domain/episode/commands';
 import * as S from '../episodes/request-schemas';
+import { ErasureBody } from '../privacy/erasure.service';
 
 export interface RouteDoc {
   readonly method: 'get' | 'post' | 'put' | 'delete';
@@ -39,5 +40,6 @@ export const API_ROUTES: readonly RouteDoc[] = [
   { method: 'post', path: '/episodes/{id}/end', summary: 'End the episode (Avsluta): completed or abandoned', roles: staff, body: S.EndBody, status: 200, tag: 'episodes' },
   { method: 'post', path: '/units/{unitId}/absence-notices', summary: 'Publish a unit-wide absence notice to citizens', roles: ['unit_admin'], body: S.AbsenceNoticeBody, status: 201, tag: 'units' },
   { method: 'delete', path: '/units/{unitId}/absence-notices/{noticeId}', summary: 'Withdraw an absence notice', roles: ['unit_admin'], status: 200, tag: 'units' },
+  { method: 'post', path: '/units/{unitId}/patient-erasures', summary: 'Erase personal data outside the journal (crypto-shredding); refused during an active episode', roles: ['unit_admin'], body: ErasureBody, status: 200, tag: 'privacy' },
   { method: 'put', path: '/units/{unitId}/settings', summary: "Change the unit's settings (fee, access months, welcome text, KVÅ codes, age rule)", roles: ['unit_admin'], body: S.UnitSettingsBody, status: 200, tag: 'units' },
 ];

@@ -11,10 +11,23 @@ import { AbsenceNoticeBody, UnitSettingsBody } from '../episodes/request-schemas
 import { ExecuteUnitCommand } from '../episodes/episode.handlers';
 import type { UnitWriteAnswer } from './unit.service';
 import type { UnitCommand } from '../../domain/unit/unit';
+import { ErasureBody, ErasureService } from '../privacy/erasure.service';
 
 @Controller('units')
 export class UnitsWriteController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly erasures: ErasureService,
+  ) {}
+
+  /** GDPR erasure of personal data outside the journal (crypto-shredding). */
+  @Post(':unitId/patient-erasures')
+  @HttpCode(200)
+  @Roles('unit_admin')
+  erase(@Param('unitId') unitId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Req() req: Request) {
+    assertOwnUnit(unitId, actor);
+    return this.erasures.erase(unitId, parseBody(ErasureBody, body), actor, writeOptions(req));
+  }
 
   @Post(':unitId/absence-notices')
   @HttpCode(201)

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ObligationTrigger } from '../rules';
 import { AnswerType } from '../reference/catalogue';
+import { ERASED } from '../shared/personal-data';
 
 const Instant = z.iso.datetime({ offset: true });
 const LocalDate = z.iso.date();
@@ -63,9 +64,9 @@ export const AssignmentStarted = event('AssignmentStarted', {
   unitId: Id,
   patient: z.object({
     /** Canonical 12 digits. Personal data: never logged. */
-    personnummer: z.string().regex(/^\d{12}$/),
+    personnummer: z.union([z.string().regex(/^\d{12}$/), z.literal(ERASED)]),
     kind: z.enum(['personnummer', 'samordningsnummer']),
-    birthDate: LocalDate,
+    birthDate: z.union([LocalDate, z.literal(ERASED)]),
   }),
   therapistId: Id,
   assignedBy: Id,

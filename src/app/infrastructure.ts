@@ -1,0 +1,55 @@
+// Everything the service runs on, built from configuration: the event store (raw, and
+// the encrypting view the application uses), the patient keyring, and their closing.
+import { Pool } from 'pg';
+import type { EventStore } from '../event-store/event-store';
+import { createEventStore } from '../event-store/create-event-store';
+import type { AppConfig } from './config';
+import { EncryptingEventStore, PersonalDataCipher } from './privacy/encrypting-event-store';
+import { Keyring } from './privacy/keyring';
+import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './privacy/key-store';
+import { loadMasterKey } from './privacy/master-key';
+
+export interface Infrastructure {
+  /** The store as written: personal fields encrypted. Projections read this. */
+  readonly rawStore: EventStore;
+  /** The store the application uses: personal fields encrypted on append, decrypted on read. */
+  readonly store: EventStore;
+  readonly cipher: PersonalDataCipher;
+  readonly keyring: Keyring;
+  close(): Promise<void>;
+}
+
+export async function openRawStore(config: AppConfig): Promise<EventStore> {
+  return createEventStore({
+    kind: config.eventStore,
+    sqliteFile: config.sqliteFile,
+    databaseUrl: config.databaseUrl,
+    postgresSchema: config.databaseSchema,
+    eventStoreDbUrl: config.eventStoreDbUrl,
+  });
+}
+
+export async function openInfrastructure(config: AppConfig, options: { rawStore?: EventStore } = {}): Promise<Infrastructure> {
+  const rawStore = options.rawStore ?? (await openRawStore(config));
+  let pool: Pool | undefined;
+  let keyStore: KeyStore;
+  if (config.databaseUrl && config.eventStore !== 'sqlite') {
+    pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+    keyStore = new PostgresKeyStore(pool, config.databaseSchema ?? 'public');
+  } else {
+    keyStore = new SqliteKeyStore(config.sqliteFile === ':memory:' ? ':memory:' : config.keyStoreFile);
+  }
+  const keyring = new Keyring(keyStore, loadMasterKey(config.dataEncryptionKey, config.masterKeyFile));
+  const cipher = new PersonalDataCipher(keyring);
+  return {
+    rawStore,
+    store: new EncryptingEventStore(rawStore, cipher),
+    cipher,
+    keyring,
+    close: async () => {
+      await rawStore.close();
+      await keyStore.close();
+      await pool?.end();
+    },
+  };
+}
