@@ -8,6 +8,8 @@ import type { Infrastructure } from './infrastructure';
 import { PersonalDataCipher } from './privacy/encrypting-event-store';
 import { Keyring } from './privacy/keyring';
 import { ErasureService } from './privacy/erasure.service';
+import { ACCESS_LOG_STORE, AccessLogService } from './access-log/access-log.service';
+import { AccessLogController } from './access-log/access-log.controller';
 import { AppConfigToken, CLOCK, EVENT_STORE, RAW_EVENT_STORE, systemClock, type Clock } from './tokens';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -37,7 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, ...(deps.controllers ?? [])],
+      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, ...(deps.controllers ?? [])],
       providers: [
         { provide: AppConfigToken, useValue: config },
         { provide: EVENT_STORE, useValue: deps.store },
@@ -53,6 +55,8 @@ export class AppModule {
         AssignmentService,
         UnitService,
         ErasureService,
+        AccessLogService,
+        { provide: ACCESS_LOG_STORE, useValue: deps.infrastructure.accessLog },
         ...COMMAND_HANDLERS,
         ...(deps.providers ?? []),
       ],

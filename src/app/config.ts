@@ -65,6 +65,7 @@ export interface AppConfig {
   /** Master key from the environment; without it a local one is generated under dataDir. */
   readonly dataEncryptionKey?: Buffer;
   readonly keyStoreFile: string;
+  readonly accessLogFile: string;
   readonly masterKeyFile: string;
   readonly writeRetries: number;
   readonly logLevel: string;
@@ -102,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     patientIndexKey: e.PATIENT_INDEX_KEY ?? LOCAL_PATIENT_INDEX_KEY,
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64') : undefined,
     keyStoreFile: path.join(dataDir, 'keys.db'),
+    accessLogFile: path.join(dataDir, 'access-log.db'),
     masterKeyFile: path.join(dataDir, 'master.key'),
     writeRetries: e.WRITE_RETRIES,
     logLevel: e.LOG_LEVEL,

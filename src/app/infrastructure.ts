@@ -8,6 +8,7 @@ import { EncryptingEventStore, PersonalDataCipher } from './privacy/encrypting-e
 import { Keyring } from './privacy/keyring';
 import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './privacy/key-store';
 import { loadMasterKey } from './privacy/master-key';
+import { PostgresAccessLogStore, SqliteAccessLogStore, type AccessLogStore } from './access-log/access-log-store';
 
 export interface Infrastructure {
   /** The store as written: personal fields encrypted. Projections read this. */
@@ -16,7 +17,20 @@ export interface Infrastructure {
   readonly store: EventStore;
   readonly cipher: PersonalDataCipher;
   readonly keyring: Keyring;
+  readonly accessLog: AccessLogStore;
   close(): Promise<void>;
+}
+
+/** PostgreSQL holds keys and the access log when the events live on a server. */
+const usesPostgres = (config: AppConfig) => Boolean(config.databaseUrl) && config.eventStore !== 'sqlite';
+
+export async function openAccessLogStore(config: AppConfig): Promise<{ store: AccessLogStore; close(): Promise<void> }> {
+  if (usesPostgres(config)) {
+    const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
+    return { store: new PostgresAccessLogStore(pool, config.databaseSchema ?? 'public'), close: () => pool.end() };
+  }
+  const store = new SqliteAccessLogStore(config.sqliteFile === ':memory:' ? ':memory:' : config.accessLogFile);
+  return { store, close: () => store.close() };
 }
 
 export async function openRawStore(config: AppConfig): Promise<EventStore> {
@@ -33,11 +47,14 @@ export async function openInfrastructure(config: AppConfig, options: { rawStore?
   const rawStore = options.rawStore ?? (await openRawStore(config));
   let pool: Pool | undefined;
   let keyStore: KeyStore;
-  if (config.databaseUrl && config.eventStore !== 'sqlite') {
+  let accessLog: AccessLogStore;
+  if (usesPostgres(config)) {
     pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
     keyStore = new PostgresKeyStore(pool, config.databaseSchema ?? 'public');
+    accessLog = new PostgresAccessLogStore(pool, config.databaseSchema ?? 'public');
   } else {
     keyStore = new SqliteKeyStore(config.sqliteFile === ':memory:' ? ':memory:' : config.keyStoreFile);
+    accessLog = new SqliteAccessLogStore(config.sqliteFile === ':memory:' ? ':memory:' : config.accessLogFile);
   }
   const keyring = new Keyring(keyStore, loadMasterKey(config.dataEncryptionKey, config.masterKeyFile));
   const cipher = new PersonalDataCipher(keyring);
@@ -46,9 +63,11 @@ export async function openInfrastructure(config: AppConfig, options: { rawStore?
     store: new EncryptingEventStore(rawStore, cipher),
     cipher,
     keyring,
+    accessLog,
     close: async () => {
       await rawStore.close();
       await keyStore.close();
+      await accessLog.close();
       await pool?.end();
     },
   };

@@ -10,6 +10,8 @@ import { EPISODE_ID, parseQuery } from '../http/request';
 import { EVENT_STORE } from '../tokens';
 import { buildTimeline, entryAsOf } from './timeline';
 import { exportEpisode } from './episode-export';
+import { AccessLogService } from '../access-log/access-log.service';
+import type { RecordedEvent } from '../../event-store/event-store';
 
 const TimelineQuery = z
   .object({
@@ -23,13 +25,17 @@ const TimelineQuery = z
 
 @Controller('episodes')
 export class TimelineController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly accessLog: AccessLogService,
+  ) {}
 
   @Get(':id/timeline')
   @Roles('auditor', 'unit_admin')
   async timeline(@Param('id') id: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(TimelineQuery, query);
     const records = await this.records(id, actor);
+    await this.logAccess(actor, 'GET /episodes/:id/timeline', id, records, 'read');
     const timeline = buildTimeline(id, records);
     const asOf = q.revision !== undefined || q.at !== undefined ? entryAsOf(timeline, q) : undefined;
     if ((q.revision !== undefined || q.at !== undefined) && !asOf) throw notFound('The episode as of that revision or time');
@@ -53,7 +59,14 @@ export class TimelineController {
   @Get(':id/export')
   @Roles('auditor')
   async export(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return exportEpisode(id, await this.records(id, actor));
+    const records = await this.records(id, actor);
+    await this.logAccess(actor, 'GET /episodes/:id/export', id, records, 'export');
+    return exportEpisode(id, records);
+  }
+
+  private logAccess(actor: Actor, endpoint: string, id: string, records: readonly RecordedEvent[], action: string) {
+    const first = records[0]!.data as { unitId?: string; patient?: { personnummer?: string } };
+    return this.accessLog.record(actor, endpoint, [{ episodeId: id, personnummer: first.patient?.personnummer ?? null, unitId: first.unitId ?? null }], action);
   }
 
   private async records(id: string, actor: Actor) {
