@@ -14,6 +14,7 @@ import { AppConfigToken, CLOCK, EVENT_STORE, RAW_EVENT_STORE, systemClock, type 
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { ErrorFilter } from './http/error.filter';
+import { RateLimitGuard, rateLimitModule } from './http/rate-limit';
 import { AssignmentService } from './episodes/assignment.service';
 import { EpisodeCommandsService } from './episodes/episode-commands.service';
 import { PatientIndex } from './episodes/patient-index';
@@ -38,7 +39,7 @@ export class AppModule {
   static forRoot(config: AppConfig, deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), rateLimitModule(config)],
       controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, ...(deps.controllers ?? [])],
       providers: [
         { provide: AppConfigToken, useValue: config },
@@ -50,6 +51,8 @@ export class AppModule {
         { provide: TokenVerifier, useValue: new TokenVerifier(config) },
         { provide: PatientIndex, useValue: new PatientIndex(config.patientIndexKey) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After the AuthGuard: it counts requests per authenticated user.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         EpisodeCommandsService,
         AssignmentService,

@@ -11,6 +11,8 @@ import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { AppModule, type AppDependencies } from './app.module';
 import type { AppConfig } from './config';
 import type { Clock } from './tokens';
+import { securityHeaders } from './http/security-headers';
+import { answerClientErrors } from './http/client-errors';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -29,6 +31,8 @@ export async function buildApp(config: AppConfig, options: { rawStore?: EventSto
   const logger = config.logLevel === 'silent' ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, deps), { logger, bodyParser: false });
   app.disable('x-powered-by');
+  app.use(...securityHeaders());
+  answerClientErrors(app.getHttpServer());
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
   const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   app.use('/docs/assets', express.static(swaggerDir, { index: false }));

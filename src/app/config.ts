@@ -30,7 +30,12 @@ const Env = z
     /** Command retries on internal concurrency conflicts (no If-Match). */
     WRITE_RETRIES: z.coerce.number().int().min(0).max(50).default(10),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose', 'silent']).default('log'),
-    BODY_LIMIT: z.string().default('256kb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(\.\d+)? *(b|kb|mb|gb)?$/i, 'BODY_LIMIT must be a size such as 256kb, 1mb or 100000')
+      .default('256kb'),
+    /** Requests per user (per IP on public routes) in any 60 s window, per instance; 0 disables. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(60000).default(1200),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'postgres' && !env.DATABASE_URL)
@@ -70,6 +75,8 @@ export interface AppConfig {
   readonly writeRetries: number;
   readonly logLevel: string;
   readonly bodyLimit: string;
+  /** Requests per user per minute and instance; 0 disables the limit. */
+  readonly rateLimitPerMinute: number;
   /** True when the local development secret is in use (stated at start). */
   readonly usingLocalSecret: boolean;
 }
@@ -108,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     writeRetries: e.WRITE_RETRIES,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usingLocalSecret,
     ...overrides,
   };

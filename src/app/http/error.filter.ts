@@ -35,7 +35,8 @@ export function toApiError(exception: unknown): ApiError {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = STATUS_CODE[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
-    const message = status === 404 ? 'No such route.' : exception.message;
+    // Framework messages may quote the request ("Failed to decode param '...'"): never a personnummer.
+    const message = status === 404 ? 'No such route.' : redact(exception.message);
     return new ApiError(status, code, message);
   }
   // Express body parser errors (malformed JSON, too large, bad charset) carry a status.

@@ -28,13 +28,14 @@ export function rateLimitModule(config: Pick<AppConfig, 'rateLimitPerMinute'>): 
       {
         name: THROTTLER,
         ttl: RATE_LIMIT_WINDOW_MS,
-        // 0 disables (see shouldSkip); the throttler itself needs a positive number.
+        // 0 disables (skipIf below); the throttler itself needs a positive number.
         limit: Math.max(1, config.rateLimitPerMinute),
         // A sliding window without a penalty box: a refused request costs nothing, and the
         // caller may go on as soon as its oldest counted request leaves the window.
         blockDuration: 0,
       },
     ],
+    skipIf: () => config.rateLimitPerMinute === 0,
     errorMessage: 'Too many requests; retry after the number of seconds in the Retry-After header.',
     setHeaders: true,
   });
@@ -49,14 +50,7 @@ export function rateLimitTracker(actor: Actor | undefined, ip: string | undefine
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    const limit = this.throttlers.find((t) => t.name === THROTTLER)?.limit;
-    // The module is built with Math.max(1, configured); the configured 0 is kept on the options.
-    return limit === undefined || this.disabled;
-  }
-
-  private get disabled(): boolean {
-    return (this.options as { disabled?: boolean }).disabled === true;
+    return context.getType() !== 'http';
   }
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {
