@@ -15,6 +15,7 @@ import { EpisodeEvent } from '../../src/domain/episode/events';
 import { decideUnit, evolveUnit, initialUnitState, UnitEvent, type UnitCommand, type UnitState } from '../../src/domain/unit/unit';
 import {
   ActiveEpisodeEvent,
+  erase,
   evolveActiveEpisode,
   initialActiveEpisodeState,
   release,
@@ -137,14 +138,23 @@ export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState, DecisionCon
 };
 export const unitSpec = () => spec(unitDecider, { validate: (e) => void UnitEvent.parse(e) });
 
-/** The reservation stream has functions, not commands: wrap them as two commands. */
+/** The patient's stream has functions, not commands: wrap them as commands. */
 export type ActiveEpisodeCommand =
   | { readonly type: 'Reserve'; readonly episodeId: string; readonly isStale?: boolean }
-  | { readonly type: 'Release'; readonly episodeId: string };
+  | { readonly type: 'Release'; readonly episodeId: string }
+  | { readonly type: 'Erase'; readonly reason: string; readonly activeIsStale?: boolean };
 
 export const activeEpisodeDecider: Decider<ActiveEpisodeCommand, ActiveEpisodeEvent, ActiveEpisodeState, DecisionContext> = {
-  decide: (command, state, ctx) =>
-    command.type === 'Reserve' ? reserve(state, command.episodeId, ctx.now, command.isStale) : release(state, command.episodeId, ctx.now),
+  decide: (command, state, ctx) => {
+    switch (command.type) {
+      case 'Reserve':
+        return reserve(state, command.episodeId, ctx.now, command.isStale);
+      case 'Release':
+        return release(state, command.episodeId, ctx.now);
+      case 'Erase':
+        return erase(state, command.reason, ctx.actor.id, ctx.now, command.activeIsStale);
+    }
+  },
   evolve: evolveActiveEpisode,
   initialState: initialActiveEpisodeState,
 };

@@ -262,6 +262,7 @@ function planSchedule(input: CommandOf<'ActivatePlan'>['data']['schedule'], toda
   const invalid = (problem: string) => unacceptable('INVALID_SCHEDULE', `The schedule is not valid: ${problem}.`, [{ path: 'schedule', problem }]);
   if (!isValidDate(schedule.startDate)) invalid('startDate is not a calendar date');
   if (repeat === 'until-date' && !schedule.endDate) invalid('"until-date" needs an endDate');
+  if (repeat !== 'until-date' && input?.endDate) invalid(`an endDate only goes with "until-date", not "${repeat}"`);
   if (schedule.endDate && schedule.endDate < schedule.startDate) invalid('endDate is before startDate');
   if (accessUntil && schedule.startDate > accessUntil) invalid('startDate is after the access period');
   return schedule;
@@ -275,8 +276,10 @@ function reportActivity(command: CommandOf<'ReportActivity'>, state: EpisodeStat
   const date = occasionDate(command.data.occasion);
   if (!isOccasion(plan.schedule, date)) return unacceptable('UNKNOWN_OCCASION', `${date} is not a scheduled occasion of the plan.`);
   const window = reportWindow(plan.schedule, date);
-  if (ctx.now < window.opensAt) return refuse('OCCASION_NOT_YET_OPEN', `Reporting for ${date} opens on that day.`);
-  if (ctx.now >= window.closesAt) return refuse('REPORT_WINDOW_CLOSED', `Reporting for ${date} closed ${plan.schedule.reportWindowDays} days after the occasion.`);
+  // Instants compare as times, not strings: `now` may carry any offset.
+  const now = Date.parse(ctx.now);
+  if (now < Date.parse(window.opensAt)) return refuse('OCCASION_NOT_YET_OPEN', `Reporting for ${date} opens on that day.`);
+  if (now >= Date.parse(window.closesAt)) return refuse('REPORT_WINDOW_CLOSED', `Reporting for ${date} closed ${plan.schedule.reportWindowDays} days after the occasion.`);
   if (own(state.reports, date)) return refuse('OCCASION_ALREADY_REPORTED', `The occasion ${date} is already reported.`);
 
   const answers = command.data.answers;
@@ -306,6 +309,8 @@ function sendMessage(command: CommandOf<'SendMessage'>, state: EpisodeState, ctx
   if (state.messages.some((m) => m.id === d.messageId)) return [];
   const existing = d.conversationId !== undefined && state.messages.some((m) => m.conversationId === d.conversationId);
   if (d.conversationId !== undefined && !existing) return unacceptable('UNKNOWN_CONVERSATION', 'No such conversation in this episode.');
+  if (d.conversationId === undefined && state.messages.some((m) => m.conversationId === d.newConversationId))
+    return unacceptable('DUPLICATE_CONVERSATION', 'A new conversation needs a fresh id.');
   const conversationId = d.conversationId ?? d.newConversationId;
   const sent: EventOf<'MessageSent'> = {
     type: 'MessageSent',

@@ -157,8 +157,10 @@ export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
     }
     case 'TherapistChanged': {
       const d = event.data;
-      const absentTherapistId =
-        d.reason === 'absence' ? (s.absentTherapistId ?? d.fromTherapistId) : null;
+      // Cover for an absence keeps the ordinary therapist in mind; moving back to that
+      // therapist, whatever the stated reason, ends the absence.
+      const ordinary = d.reason === 'absence' ? (s.absentTherapistId ?? d.fromTherapistId) : null;
+      const absentTherapistId = ordinary === d.toTherapistId ? null : ordinary;
       return { ...s, therapistId: d.toTherapistId, absentTherapistId };
     }
     case 'JournalObligationRaised': {

@@ -76,7 +76,11 @@ export function decideUnit(command: UnitCommand, state: UnitState, ctx: Decision
   const by = ctx.actor.id;
   switch (command.type) {
     case 'ChangeUnitSettings': {
-      const settings = UnitSettings.parse({ ...state.settings, ...command.data.settings });
+      const parsed = UnitSettings.safeParse({ ...state.settings, ...command.data.settings });
+      if (!parsed.success)
+        throw new DomainError('INVALID_SETTINGS', 'The unit settings are not valid.', 'unacceptable',
+          parsed.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message })));
+      const settings = parsed.data;
       if (JSON.stringify(settings) === JSON.stringify(state.settings)) return [];
       return [{ type: 'UnitSettingsChanged', data: { unitId: command.data.unitId, settings, by, at: ctx.now } }];
     }
