@@ -11,7 +11,10 @@ export interface StoredShape {
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
 /** key: `${type}@${fromVersion}` -> upcaster to fromVersion + 1. */
-export const UPCASTERS: Readonly<Record<string, Upcaster>> = {};
+export const UPCASTERS: Readonly<Record<string, Upcaster>> = {
+  // FeeCharged v1 -> v2: fees were always in Swedish kronor.
+  'FeeCharged@1': (data) => ({ ...data, currency: 'SEK' }),
+};
 
 export function upcast<T extends StoredShape>(event: T, registry: Readonly<Record<string, Upcaster>> = UPCASTERS): T {
   let current: T = event;

@@ -48,7 +48,7 @@ describe('StartAssignment', () => {
             at: NOW,
           },
         },
-        { type: 'FeeCharged', data: { amountSek: 200, at: NOW } },
+        { type: 'FeeCharged', data: { amountSek: 200, currency: 'SEK', at: NOW } },
         {
           type: 'JournalObligationRaised',
           data: {
@@ -70,7 +70,7 @@ describe('StartAssignment', () => {
     episode
       .given([])
       .when(startAssignment(), { settings: settingsWith({ feeSek: 250 }) })
-      .then(([, fee]) => expect(fee).toStrictEqual({ type: 'FeeCharged', data: { amountSek: 250, at: NOW } }));
+      .then(([, fee]) => expect(fee).toStrictEqual({ type: 'FeeCharged', data: { amountSek: 250, currency: 'SEK', at: NOW } }));
   });
 
   it('records an explicit fee exemption with its reason instead of the charge', () => {
@@ -120,7 +120,7 @@ describe('StartAssignment', () => {
     episode
       .given([])
       .when(startAssignment({ personnummer: '20190101-2391' }), { settings: settingsWith({ ageExemption: { from: 85 } }) })
-      .then(([, fee]) => expect(fee).toStrictEqual({ type: 'FeeCharged', data: { amountSek: 200, at: NOW } }));
+      .then(([, fee]) => expect(fee).toStrictEqual({ type: 'FeeCharged', data: { amountSek: 200, currency: 'SEK', at: NOW } }));
   });
 
   it('lets an explicit exemption win over the age rule: still exactly one fee line', () => {

@@ -81,7 +81,7 @@ export const obligationRaised = (
 /** A freshly assigned episode: revisions 0 (assignment), 1 (fee), 2 (obligation). */
 export const assigned = (o: Partial<EventOf<'AssignmentStarted'>['data']> = {}): EpisodeEvent[] => [
   assignmentStarted(o),
-  { type: 'FeeCharged', data: { amountSek: 200, at: NOW } },
+  { type: 'FeeCharged', data: { amountSek: 200, currency: 'SEK', at: NOW } },
   obligationRaised('assignment', 0, { kvaCodes: [...(o.journalCodes ?? DEFAULT_UNIT_SETTINGS.journalCodes).assignment] }),
 ];
 

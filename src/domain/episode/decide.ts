@@ -169,7 +169,7 @@ function fee(
     const reason = rule.under !== undefined && age < rule.under ? `age ${age}, under ${rule.under}` : `age ${age}, ${rule.from} or older`;
     return { type: 'FeeExempted', data: { kind: 'age', reason: `Regional age rule: ${reason}`, waivedAmountSek: settings.feeSek, at: now } };
   }
-  return { type: 'FeeCharged', data: { amountSek: settings.feeSek, at: now } };
+  return { type: 'FeeCharged', data: { amountSek: settings.feeSek, currency: 'SEK', at: now } };
 }
 
 // ---- theory modules and progress ----------------------------------------------------

@@ -78,8 +78,11 @@ export const AssignmentStarted = event('AssignmentStarted', {
   at: Instant,
 });
 
-/** The fee invoiced at assignment. */
-export const FeeCharged = event('FeeCharged', { amountSek: z.number().int().min(0), at: Instant });
+/**
+ * The fee invoiced at assignment.
+ * v2 added `currency` for the invoicing export; v1 events are upcast with 'SEK'.
+ */
+export const FeeCharged = event('FeeCharged', { amountSek: z.number().int().min(0), currency: z.literal('SEK'), at: Instant });
 
 /** No fee: an exemption (frikort, age rule, ...) is always recorded with its reason. */
 export const FeeExempted = event('FeeExempted', {
@@ -228,7 +231,7 @@ export type EventOf<T extends EpisodeEventType> = Extract<EpisodeEvent, { type: 
 /** Current schema version per event type; upcasters lift older stored versions to these. */
 export const EPISODE_EVENT_VERSIONS: Record<EpisodeEventType, number> = {
   AssignmentStarted: 1,
-  FeeCharged: 1,
+  FeeCharged: 2,
   FeeExempted: 1,
   WelcomeTextEdited: 1,
   ModuleHidden: 1,
