@@ -41,6 +41,12 @@ const SQL_TYPES: Record<Dialect, Record<ColumnType, string>> = {
   postgres: { text: 'text', int: 'integer', bigint: 'bigint', real: 'double precision', json: 'text', bool: 'smallint' },
 };
 
+/** The column that holds a row's TableSpec.fields as one JSON object. */
+export const DOC = 'doc';
+
+/** Stored column names of a table, in order. */
+export const storedColumns = (spec: TableSpec): string[] => [...Object.keys(spec.columns), ...(spec.fields?.length ? [DOC] : [])];
+
 /** Name of the primary-key constraint (PostgreSQL index names are unique per schema). */
 export const pkeyName = (physical: string) => `${physical}_pkey`;
 export const indexName = (base: string, suffix: string) => `ix_${base}_${suffix}`;
@@ -50,6 +56,7 @@ export function createTableSql(t: SqlTarget, spec: TableSpec, physical: string):
   const cols = Object.entries(spec.columns).map(
     ([name, type]) => `${quoteId(name)} ${types[type]}${name === spec.key ? ' NOT NULL' : ''}`,
   );
+  if (spec.fields?.length) cols.push(`${quoteId(DOC)} ${types.json}`);
   const pk = `CONSTRAINT ${quoteId(pkeyName(physical))} PRIMARY KEY (${quoteId(spec.key)})`;
   return `CREATE TABLE IF NOT EXISTS ${qualify(t, physical)} (${cols.join(', ')}, ${pk})`;
 }
@@ -102,7 +109,7 @@ export async function upsertRows(
   physical: string,
   rows: readonly unknown[][],
 ): Promise<void> {
-  const columns = Object.keys(spec.columns);
+  const columns = storedColumns(spec);
   const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS / columns.length)));
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
