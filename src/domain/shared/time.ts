@@ -60,4 +60,8 @@ export function weekdayOf(date: string): number {
 }
 
 export const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-export const isValidDate = (s: string) => isoDate.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+export const isValidDate = (s: string) => {
+  if (!isoDate.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`); // 2026-13-01 is an Invalid Date: toISOString would throw
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};

@@ -1,0 +1,85 @@
+// What every read endpoint shares: the read-model database, read-your-writes waiting
+// (`?after=<position>`), decryption of personal fields, and the patients an answer shows
+// (for the PDL access log, recorded before the answer leaves).
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { decodeRow } from '../../projections/row-cache';
+import { episodeProgressProjection } from '../../projections/episode-progress';
+import type { LagReport } from '../../projections/projector';
+import { PersonalDataCipher } from '../privacy/encrypting-event-store';
+import { ApiError } from '../http/api-error';
+import type { HealthExtras } from '../tokens';
+import type { PatientShown } from '../access-log/access-log.service';
+import type { ReadSide } from './read-side';
+
+export const READ_SIDE = Symbol('READ_SIDE');
+
+/** The contract: a read waits up to 5 s for the projections to reach `?after`. */
+export const AFTER_WAIT_MS = 5000;
+
+const After = z.string().regex(/^\d{1,19}$/, 'a global position: a whole number as returned by a write');
+
+@Injectable()
+export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy, HealthExtras {
+  readonly db: Kysely<any>;
+
+  constructor(
+    @Inject(READ_SIDE) private readonly side: ReadSide,
+    private readonly cipher: PersonalDataCipher,
+  ) {
+    this.db = side.db;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.side.projector.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.side.close();
+  }
+
+  /** Decrypts a stored personal field (ERASED when the patient's key was destroyed). */
+  readonly reveal = (stored: string): Promise<string> => this.cipher.reveal(stored);
+
+  /**
+   * Read your writes: wait until every projection has applied `after` (a write's
+   * `position`), or answer 503 PROJECTION_BEHIND past the wait. Absent: no wait.
+   */
+  async awaitAfter(after: unknown): Promise<void> {
+    if (after === undefined) return;
+    const parsed = After.safeParse(Array.isArray(after) ? after[0] : after);
+    if (!parsed.success)
+      throw new ApiError(400, 'VALIDATION_FAILED', 'The request query does not match the schema.', [
+        { path: 'query.after', problem: parsed.error.issues[0]?.message ?? 'invalid' },
+      ]);
+    const reached = await this.side.projector.waitFor(BigInt(parsed.data), AFTER_WAIT_MS);
+    if (!reached)
+      throw new ApiError(503, 'PROJECTION_BEHIND', `The read models have not yet reached position ${parsed.data}; retry shortly.`);
+  }
+
+  /** The patients (clear canonical personnummer) of these episodes, for the access log. */
+  async patientsOf(episodeIds: Iterable<string>): Promise<PatientShown[]> {
+    const ids = [...new Set(episodeIds)];
+    if (ids.length === 0) return [];
+    const table = episodeProgressProjection.tables[0]!;
+    const out: PatientShown[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom(table.name).selectAll().where('episode_id', 'in', ids.slice(i, i + 500)).execute();
+      for (const raw of rows) {
+        const r = decodeRow<{ episode_id: string; unit_id: string; personnummer: string }>(table, raw);
+        out.push({ episodeId: r.episode_id, unitId: r.unit_id, personnummer: await this.reveal(r.personnummer) });
+      }
+    }
+    return out;
+  }
+
+  lag(): Promise<LagReport> {
+    return this.side.projector.lag();
+  }
+
+  async health(): Promise<Record<string, unknown>> {
+    const lag = await this.lag();
+    return { projections: lag };
+  }
+}

@@ -1,0 +1,63 @@
+// The read side the service runs: the read-model database chosen from the configuration
+// and the projector over the raw (encrypted) event log. The read models live in SQL on every
+// store: SQLite beside the embedded store, PostgreSQL when the events live on a server
+// (with EventStoreDB, PostgreSQL when DATABASE_URL is set, else the SQLite file).
+import type { Kysely } from 'kysely';
+import type { EventStore } from '../../event-store/event-store';
+import { upcast } from '../../domain/upcasters';
+import { createReadModelDb } from '../../projections/projection';
+import { Projector } from '../../projections/projector';
+import { ALL_PROJECTIONS } from '../../projections/all-projections';
+import type { AppConfig } from '../config';
+
+export interface ReadSide {
+  readonly db: Kysely<any>;
+  readonly projector: Projector;
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Where the read models live for this configuration. */
+export function readModelsOnPostgres(config: AppConfig): boolean {
+  return config.eventStore !== 'sqlite' && Boolean(config.databaseUrl);
+}
+
+export function openReadModelDb(config: AppConfig): Kysely<any> {
+  if (readModelsOnPostgres(config))
+    return createReadModelDb({ kind: 'postgres', connectionString: config.databaseUrl, schema: config.databaseSchema, poolConfig: { max: 4 } });
+  return createReadModelDb({ kind: 'sqlite', file: config.sqliteFile === ':memory:' ? ':memory:' : config.readModelFile });
+}
+
+export interface ReadSideOptions {
+  /** Logger for projector warnings (a failing projection is retried, never silent). */
+  readonly logger?: { warn(message: string, error?: unknown): void };
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * The projector reads the store as written: personal fields stay encrypted in the read
+ * models, so crypto-shredding a patient's key empties them too; queries decrypt.
+ */
+export function openReadSide(config: AppConfig, rawStore: EventStore, options: ReadSideOptions = {}): ReadSide {
+  const db = openReadModelDb(config);
+  const postgres = readModelsOnPostgres(config);
+  const projector = new Projector({
+    store: rawStore,
+    db,
+    projections: ALL_PROJECTIONS,
+    upcast: (e) => upcast(e),
+    // Several service instances on one database: one process runs each projection.
+    advisoryLocks: postgres,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    logger: options.logger,
+  });
+  return {
+    db,
+    projector,
+    dialect: postgres ? 'postgres' : 'sqlite',
+    close: async () => {
+      await projector.stop();
+      await db.destroy();
+    },
+  };
+}

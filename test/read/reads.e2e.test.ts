@@ -1,0 +1,221 @@
+// End to end: every read endpoint of the contract answers from the projections of the real
+// app on a temporary SQLite file; a write followed by a read with ?after= sees its effect.
+import { startApp, OTHER_UNIT, TestClock, THERAPIST, THERAPIST_2, UNIT, type TestApp } from '../e2e/harness';
+
+// 2026-11-22 is a Sunday: the default plan's first occasion is that day.
+const clock = new TestClock('2026-11-22T09:00:00.000Z');
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startApp({ clock });
+});
+afterAll(async () => t.stop());
+
+const th = () => t.auth('therapist');
+const admin = () => t.auth('unit_admin');
+
+async function write(method: 'post' | 'put', path: string, body: object | undefined, auth: { Authorization: string }, status = 200) {
+  const req = method === 'post' ? t.http.post(path) : t.http.put(path);
+  const res = await req.set(auth).send(body ?? {});
+  expect(res.status).toBe(status);
+  return res.body as { episodeId: string; position: string; revision: number; [k: string]: unknown };
+}
+
+async function assign(personnummer: string, extra: Record<string, unknown> = {}) {
+  return write('post', '/episodes', { personnummer, therapistId: THERAPIST, diagnosisCode: 'M17.1', ...extra }, th(), 201);
+}
+
+describe('the progress view and the patient view', () => {
+  it('shows what the therapist follows, and the patient sees no hidden module', async () => {
+    const a = await assign('19121212-1212', { patientStatus: { hasLoggedIn: false, notificationsEnabled: true } });
+    const id = a.episodeId;
+    const first = await t.http.get(`/episodes/${id}?after=${a.position}`).set(th());
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual(
+      expect.objectContaining({
+        episodeId: id,
+        status: 'active',
+        therapistId: THERAPIST,
+        assignedAt: '2026-11-22T09:00:00.000Z',
+        accessUntil: '2027-02-22',
+        warnings: ['PATIENT_NEVER_LOGGED_IN'],
+        unreadMessageCount: 0,
+        activityPlan: null,
+        fee: expect.objectContaining({ kind: 'charged', amountSek: 200 }),
+      }),
+    );
+    expect(first.body.modules.map((m: { moduleId: string; visible: boolean }) => [m.moduleId, m.visible])).toEqual([['hip-knee', true], ['hand', true]]);
+    expect(first.headers.etag).toBe(`"${first.body.revision}"`);
+
+    const gw = t.auth('patient_gateway');
+    await write('post', `/episodes/${id}/modules/hand/hide`, undefined, th());
+    await write('post', `/episodes/${id}/progress`, { moduleId: 'hip-knee', partId: 'hk-about-osteoarthritis' }, gw);
+    await write('post', `/episodes/${id}/progress`, { moduleId: 'hip-knee', partId: 'hk-training-introduction' }, gw);
+    await write('post', `/episodes/${id}/exercises`, { programme: 'leg', exerciseIds: ['leg-sit-to-stand', 'leg-bridge'] }, th());
+    const plan = await write('post', `/episodes/${id}/activity-plan`, {}, th());
+
+    const view = await t.http.get(`/episodes/${id}?after=${plan.position}`).set(th());
+    expect(view.status).toBe(200);
+    const hipKnee = view.body.modules.find((m: { moduleId: string }) => m.moduleId === 'hip-knee');
+    expect(hipKnee.parts.filter((p: { done: boolean }) => p.done).map((p: { partId: string }) => p.partId)).toEqual(['hk-about-osteoarthritis', 'hk-training-introduction']);
+    expect(view.body.modules.find((m: { moduleId: string }) => m.moduleId === 'hand').visible).toBe(false);
+    expect(view.body.exercises.leg.map((x: { exerciseId: string }) => x.exerciseId)).toEqual(['leg-sit-to-stand', 'leg-bridge']);
+    expect(view.body.activityPlan.occasions[0]).toEqual(expect.objectContaining({ occasion: '2026-11-22', status: 'open', reportedAt: null }));
+    expect(view.body.activityPlan.adherence).toEqual({ due: 1, reported: 0, share: 0 });
+
+    const patient = await t.http.get(`/episodes/${id}/patient-view?after=${plan.position}`).set(gw);
+    expect(patient.status).toBe(200);
+    expect(patient.body.modules.map((m: { moduleId: string }) => m.moduleId)).toEqual(['hip-knee']);
+    expect(patient.body.welcomeText).toEqual(expect.any(String));
+    expect(patient.body.accessUntil).toBe('2027-02-22');
+    expect(patient.body.exercises.leg).toHaveLength(2);
+    expect(patient.body.activityPlan.openOccasions.map((o: { occasion: string }) => o.occasion)).toEqual(['2026-11-22']);
+
+    // A week later the first occasion was reported, the second is open.
+    const report = await write('post', `/episodes/${id}/activity-reports`, { occasion: '2026-11-22', answers: { trained: true, 'activity-type': 'promenad', experience: 6 } }, gw);
+    clock.advanceDays(7);
+    const later = await t.http.get(`/episodes/${id}?after=${report.position}`).set(th());
+    expect(later.body.activityPlan.occasions.slice(0, 2).map((o: { status: string }) => o.status)).toEqual(['reported', 'open']);
+    expect(later.body.activityPlan.adherence).toEqual({ due: 2, reported: 1, share: 0.5 });
+    clock.advanceDays(-7);
+  });
+
+  it('hides another unit\'s episode (404) and refuses roles the contract does not name (403)', async () => {
+    const a = await assign('20190101-2391');
+    expect((await t.http.get(`/episodes/${a.episodeId}?after=${a.position}`).set(t.auth('therapist', { unit: OTHER_UNIT }))).status).toBe(404);
+    expect((await t.http.get(`/episodes/${a.episodeId}`).set(t.auth('auditor'))).status).toBe(200);
+    expect((await t.http.get(`/episodes/${a.episodeId}`).set(t.auth('reporting'))).status).toBe(403);
+    expect((await t.http.get(`/episodes/${a.episodeId}`)).status).toBe(401);
+    expect((await t.http.get(`/episodes/${a.episodeId}/patient-view`).set(t.auth('patient_gateway', { episode: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }))).status).toBe(404);
+    expect((await t.http.get('/episodes/01ARZ3NDEKTSV4RRFFQ69G5FAV').set(th())).status).toBe(404);
+    await write('post', `/episodes/${a.episodeId}/end`, { outcome: 'abandoned' }, th());
+  });
+});
+
+describe('messages and the dashboard', () => {
+  it('marks unread patient messages until the therapist reads them', async () => {
+    const a = await assign('19030818-9802');
+    const id = a.episodeId;
+    const gw = t.auth('patient_gateway');
+    const msg = await write('post', `/episodes/${id}/messages`, { text: 'Får jag träna när det gör ont?' }, gw, 201);
+    const dash = await t.http.get(`/dashboard?after=${msg.position}`).set(th());
+    expect(dash.status).toBe(200);
+    const row = dash.body.episodes.find((e: { episodeId: string }) => e.episodeId === id);
+    expect(row).toEqual(expect.objectContaining({ therapistId: THERAPIST, patient: { personnummerMasked: '19030818-****' }, warnings: [] }));
+    expect(row.unreadMessages).toEqual(expect.objectContaining({ marker: true, count: 1 }));
+    expect(JSON.stringify(dash.body)).not.toContain('19030818-9802');
+
+    const convo = await t.http.get(`/episodes/${id}/messages?after=${msg.position}`).set(gw);
+    expect(convo.status).toBe(200);
+    expect(convo.body.conversations).toHaveLength(1);
+    expect(convo.body.conversations[0].messages[0]).toEqual(
+      expect.objectContaining({ senderRole: 'patient', text: 'Får jag träna när det gör ont?', read: false }),
+    );
+    const reply = await write('post', `/episodes/${id}/messages`, { text: 'Ja, lagom mycket.', conversationId: msg.conversationId }, th(), 201);
+    const read = await write('post', `/episodes/${id}/messages/read`, { upToMessageId: msg.messageId }, th());
+    const after = await t.http.get(`/episodes/${id}/messages?after=${read.position}`).set(th());
+    expect(after.body.conversations[0].messages.map((m: { read: boolean | null; notifyInbox: boolean }) => [m.read, m.notifyInbox])).toEqual([[true, false], [null, true]]);
+    expect(reply.conversationId).toBe(msg.conversationId);
+    const dash2 = await t.http.get(`/dashboard?after=${read.position}`).set(th());
+    expect(dash2.body.episodes.find((e: { episodeId: string }) => e.episodeId === id).unreadMessages.marker).toBe(false);
+  });
+
+  it('sorts by assignment date both ways, shows a therapist their own and an admin the unit', async () => {
+    clock.advanceDays(1);
+    const second = await write('post', '/episodes', { personnummer: '202601612381', therapistId: THERAPIST_2, diagnosisCode: 'M18.1' }, admin(), 201);
+    clock.advanceDays(-1);
+    const asc = await t.http.get(`/dashboard?after=${second.position}`).set(admin());
+    const dates = asc.body.episodes.map((e: { assignedAt: string }) => e.assignedAt);
+    expect(dates).toEqual([...dates].sort());
+    expect(asc.body.episodes.map((e: { therapistId: string }) => e.therapistId)).toContain(THERAPIST_2);
+    const desc = await t.http.get('/dashboard?sort=-assignedAt').set(admin());
+    expect(desc.body.episodes.map((e: { episodeId: string }) => e.episodeId)).toEqual(asc.body.episodes.map((e: { episodeId: string }) => e.episodeId).reverse());
+    const own = await t.http.get('/dashboard').set(th());
+    expect(own.body.episodes.every((e: { therapistId: string }) => e.therapistId === THERAPIST)).toBe(true);
+    const filtered = await t.http.get(`/dashboard?therapistId=${THERAPIST_2}`).set(admin());
+    expect(filtered.body.episodes.map((e: { episodeId: string }) => e.episodeId)).toEqual([second.episodeId]);
+    expect((await t.http.get(`/dashboard?therapistId=${THERAPIST_2}`).set(th())).status).toBe(403);
+    expect((await t.http.get('/dashboard').set(t.auth('reporting'))).status).toBe(403);
+    expect((await t.http.get('/dashboard?sort=name').set(admin())).status).toBe(400);
+  });
+
+  it('shows the unit\'s absence notice in force', async () => {
+    const n = await write('post', `/units/${UNIT}/absence-notices`, { from: '2026-11-20T00:00:00+01:00', to: '2026-11-30T00:00:00+01:00', text: 'Mottagningen är stängd.' }, admin(), 201);
+    const notices = await t.http.get(`/units/${UNIT}/absence-notices?active=true&after=${n.position}`).set(t.auth('patient_gateway'));
+    expect(notices.status).toBe(200);
+    expect(notices.body.notices).toEqual([expect.objectContaining({ text: 'Mottagningen är stängd.', from: expect.any(String), to: expect.any(String) })]);
+    const dash = await t.http.get('/dashboard').set(th());
+    expect(dash.body.absenceNotice).toEqual(expect.objectContaining({ text: 'Mottagningen är stängd.' }));
+    expect((await t.http.get(`/units/${OTHER_UNIT}/absence-notices`).set(th())).status).toBe(403);
+  });
+});
+
+describe('billing, journal and outcomes', () => {
+  it('ledger lines reconcile with assignments, and CSV exports them for invoicing', async () => {
+    const ex = await assign('19121212-1212', { feeExemption: { reason: 'Frikort', kind: 'high-cost-card' } }).catch(() => null);
+    const head = (await t.http.get('/health')).body.store.headPosition as string;
+    const ledger = await t.http.get(`/billing/ledger?unitId=${UNIT}&after=${head}`).set(t.auth('reporting'));
+    expect(ledger.status).toBe(200);
+    expect(ledger.body.reconciliation.balanced).toBe(true);
+    expect(ledger.body.totals.chargedSek).toBe(200 * ledger.body.totals.charges);
+    expect(ledger.body.lines.every((l: { patient: string }) => /^\d{8}-\*{4}$/.test(l.patient))).toBe(true);
+    if (ex) expect(ledger.body.lines).toContainEqual(expect.objectContaining({ kind: 'exemption', reason: 'Frikort', amountSek: 0 }));
+    const csv = await t.http.get(`/billing/ledger?unitId=${UNIT}`).set(t.auth('reporting')).set('Accept', 'text/csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = csv.text.trim().split('\r\n');
+    expect(rows[0]).toBe('date,unit_id,episode_id,patient,kind,amount_sek,exemption_kind,reason,waived_sek,recorded_at,line_id');
+    expect(rows).toHaveLength(ledger.body.lines.length + 1);
+    expect((await t.http.get(`/billing/ledger?unitId=${OTHER_UNIT}`).set(admin())).status).toBe(403);
+    expect((await t.http.get('/billing/ledger?from=2026-13-01').set(admin())).status).toBe(400);
+  });
+
+  it('journal obligations carry the codes, and recording one moves it to recorded', async () => {
+    const a = await assign('20190101-2391');
+    const outstanding = await t.http.get(`/journal/obligations?status=outstanding&episodeId=${a.episodeId}&after=${a.position}`).set(th());
+    expect(outstanding.status).toBe(200);
+    expect(outstanding.body.obligations).toEqual([
+      expect.objectContaining({ obligationId: 'assignment', kvaCodes: ['GB020', 'ZV044'], diagnosisCode: 'M17.1', searchWord: 'Artrosbehandling', status: 'outstanding', therapistId: THERAPIST }),
+    ]);
+    const rec = await write('post', `/episodes/${a.episodeId}/journal-entries`, { obligationId: 'assignment', journalReference: 'COSMIC-42' }, th());
+    const recorded = await t.http.get(`/journal/obligations?status=recorded&episodeId=${a.episodeId}&after=${rec.position}`).set(t.auth('auditor'));
+    expect(recorded.body.obligations).toEqual([expect.objectContaining({ obligationId: 'assignment', status: 'recorded' })]);
+    expect(recorded.body.compliance.units).toContainEqual(expect.objectContaining({ unitId: UNIT, recorded: expect.any(Number) }));
+    expect((await t.http.get('/journal/obligations').set(t.auth('reporting'))).status).toBe(403);
+  });
+
+  it('outcomes count completion per unit and month, without personal data', async () => {
+    const a = await assign('202601612381').catch(() => null);
+    const id = a?.episodeId;
+    const end = id ? await write('post', `/episodes/${id}/end`, { outcome: 'completed' }, th()) : null;
+    const res = await t.http.get(`/reports/outcomes?unitId=${UNIT}${end ? `&after=${end.position}` : ''}`).set(t.auth('reporting'));
+    expect(res.status).toBe(200);
+    const line = res.body.lines.find((l: { month: string }) => l.month === '2026-11');
+    expect(line.unitId).toBe(UNIT);
+    expect(line.assignments).toBeGreaterThan(0);
+    expect(line.completed + line.abandoned + line.active).toBe(line.assignments);
+    expect(line.completionRate).toBeCloseTo(line.completed / line.assignments);
+    expect(JSON.stringify(res.body)).not.toMatch(/\d{8}-?\d{4}|\*{4}/);
+    expect((await t.http.get('/reports/outcomes?from=2026-1').set(t.auth('reporting'))).status).toBe(400);
+  });
+});
+
+describe('read your writes and the access log', () => {
+  it('waits for ?after, refuses a bad one, and answers 503 PROJECTION_BEHIND past the wait', async () => {
+    expect((await t.http.get('/dashboard?after=abc').set(th())).body.error.code).toBe('VALIDATION_FAILED');
+    const head = BigInt((await t.http.get('/health')).body.store.headPosition);
+    const behind = await t.http.get(`/dashboard?after=${head + 1000n}`).set(th());
+    expect(behind.status).toBe(503);
+    expect(behind.body.error.code).toBe('PROJECTION_BEHIND');
+  });
+
+  it('records who read which patient before the answer leaves', async () => {
+    const a = await assign('19121212-1212').catch(async () => null);
+    const health = await t.http.get('/health');
+    expect(health.body.projections.projections.map((p: { name: string }) => p.name)).toContain('dashboard');
+    if (!a) return;
+    expect((await t.http.get(`/episodes/${a.episodeId}?after=${a.position}`).set(t.auth('therapist', { sub: THERAPIST_2 }))).status).toBe(200);
+    const log = await t.http.get(`/access-log?userId=${THERAPIST_2}`).set(t.auth('auditor'));
+    expect(log.body.records).toContainEqual(expect.objectContaining({ endpoint: 'GET /episodes/:id', episodeId: a.episodeId, actorId: THERAPIST_2 }));
+  });
+});
