@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ActorRole } from '../../domain/episode/commands';
 import * as S from '../episodes/request-schemas';
 import { ErasureBody } from '../privacy/erasure.service';
+import * as Q from '../read/query-schemas';
 
 export interface RouteDoc {
   readonly method: 'get' | 'post' | 'put' | 'delete';
@@ -14,10 +15,16 @@ export interface RouteDoc {
   readonly body?: z.ZodType;
   readonly status: number;
   readonly tag: string;
+  /** Query parameters described by name (when no schema validates them here). */
   readonly query?: Readonly<Record<string, string>>;
+  /** The zod object that validates the query: its fields become the documented parameters. */
+  readonly querySchema?: z.ZodObject;
+  /** Other representations than JSON (e.g. text/csv). */
+  readonly produces?: readonly string[];
 }
 
 const staff: ActorRole[] = ['therapist', 'unit_admin'];
+const reads = 'reads';
 
 export const API_ROUTES: readonly RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness, store and projection lag', roles: [], status: 200, tag: 'system' },
@@ -42,4 +49,15 @@ export const API_ROUTES: readonly RouteDoc[] = [
   { method: 'delete', path: '/units/{unitId}/absence-notices/{noticeId}', summary: 'Withdraw an absence notice', roles: ['unit_admin'], status: 200, tag: 'units' },
   { method: 'post', path: '/units/{unitId}/patient-erasures', summary: 'Erase personal data outside the journal (crypto-shredding); refused during an active episode', roles: ['unit_admin'], body: ErasureBody, status: 200, tag: 'privacy' },
   { method: 'put', path: '/units/{unitId}/settings', summary: "Change the unit's settings (fee, access months, welcome text, KVÅ codes, age rule)", roles: ['unit_admin'], body: S.UnitSettingsBody, status: 200, tag: 'units' },
+  { method: 'get', path: '/episodes/{id}', summary: 'The progress view: modules and parts done, exercises, activity plan with occasions and adherence, messages, status', roles: ['therapist', 'unit_admin', 'auditor'], status: 200, tag: reads },
+  { method: 'get', path: '/episodes/{id}/messages', summary: 'Conversations with their messages in order', roles: ['therapist', 'unit_admin', 'patient_gateway'], status: 200, tag: reads },
+  { method: 'get', path: '/episodes/{id}/patient-view', summary: 'What the patient sees in 1177 (hidden modules do not appear)', roles: ['patient_gateway'], status: 200, tag: reads },
+  { method: 'get', path: '/episodes/{id}/timeline', summary: "The auditor's timeline: every event with the state after it", roles: ['auditor', 'unit_admin'], status: 200, tag: 'audit', query: { revision: 'state as of this revision', at: 'state as of this instant (ISO 8601)', fromRevision: 'first revision of the page', limit: 'entries per page (max 1000)' } },
+  { method: 'get', path: '/episodes/{id}/export', summary: "One episode's complete history with envelopes, for import elsewhere", roles: ['auditor'], status: 200, tag: 'audit' },
+  { method: 'get', path: '/units/{unitId}/absence-notices', summary: "The unit's absence notices to citizens", roles: ['unit_admin', 'therapist', 'patient_gateway'], status: 200, tag: reads, querySchema: Q.AbsenceNoticesQuery },
+  { method: 'get', path: '/dashboard', summary: "Active episodes of the therapist (own) or the unit, with progress, unread marker and warnings", roles: staff, status: 200, tag: reads, querySchema: Q.DashboardQuery },
+  { method: 'get', path: '/billing/ledger', summary: 'Fee lines (charges and exemptions) with totals and reconciliation; Accept: text/csv for CSV', roles: ['unit_admin', 'reporting'], status: 200, tag: reads, querySchema: Q.LedgerQuery, produces: ['text/csv'] },
+  { method: 'get', path: '/journal/obligations', summary: 'Journal obligations with KVÅ codes, diagnosis, search word and status; compliance per unit and therapist', roles: ['therapist', 'unit_admin', 'auditor'], status: 200, tag: reads, querySchema: Q.ObligationsQuery },
+  { method: 'get', path: '/reports/outcomes', summary: 'Outcomes per unit and month: volumes, completion, abandonment, days to end, adherence (no personal data)', roles: ['reporting', 'unit_admin'], status: 200, tag: reads, querySchema: Q.OutcomesQuery },
+  { method: 'get', path: '/access-log', summary: "Who read which patient's data: a patient's extract (?personnummer=) or a user's report (?userId=)", roles: ['auditor'], status: 200, tag: 'audit', query: { personnummer: "the patient's personnummer", userId: "the user's HSA id", unitId: 'the reading unit', from: 'ISO 8601', to: 'ISO 8601', afterSeq: 'paging', limit: 'max 1000' } },
 ];

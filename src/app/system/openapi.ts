@@ -36,15 +36,27 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const queryParams = r.querySchema
+      ? Object.entries(r.querySchema.shape).map(([name, field]) => ({ name, in: 'query', required: false, schema: jsonSchema(field as z.ZodType) }))
+      : Object.entries(r.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, schema: { type: 'string' }, description }));
     const headers =
       r.method === 'get'
-        ? [{ name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'Wait until projections reached this position' }]
+        ? [
+            ...queryParams.filter((p) => p.name !== 'after'),
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'Wait (up to 5 s) until the projections reached this position; else 503 PROJECTION_BEHIND' },
+          ]
         : [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
             { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'Expected revision, e.g. "3"' },
           ];
     const responses: Record<string, unknown> = {
-      [String(r.status)]: { description: 'OK', content: { 'application/json': { schema: r.method === 'get' ? {} : WriteAnswer } } },
+      [String(r.status)]: {
+        description: 'OK',
+        content: {
+          'application/json': { schema: r.method === 'get' ? {} : WriteAnswer },
+          ...Object.fromEntries((r.produces ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+        },
+      },
     };
     const errors = r.roles.length === 0 ? [] : ['400', '401', '403', '404', '409', '412', '422', '503'];
     for (const code of errors) responses[code] = { description: code, content: { 'application/json': { schema: ErrorBody } } };
