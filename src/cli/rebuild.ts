@@ -2,15 +2,15 @@
 // Replays the whole event log into fresh read-model tables and swaps them in (see
 // src/projections/rebuild.ts). Safe while the API runs: the live projector keeps serving
 // the old tables until the swap, then follows the new checkpoint.
-// Environment: DATA_DIR (default ./data: events.db and read-models.db), EVENT_STORE
-// (sqlite, default; postgres with DATABASE_URL, read models in READ_MODEL_SCHEMA or
-// DATABASE_SCHEMA or public). Shows a progress bar on a terminal, plain lines otherwise.
-import path from 'node:path';
+// Configuration: the service's own (DATA_DIR, EVENT_STORE, DATABASE_URL, DATABASE_SCHEMA),
+// so it rebuilds the read models the service reads. A progress bar on a terminal, plain
+// lines otherwise.
 import { SingleBar } from 'cli-progress';
-import { createEventStore } from '../event-store/create-event-store';
 import type { EventStore } from '../event-store/event-store';
+import { ConfigError, loadConfig } from '../app/config';
+import { openRawStore } from '../app/infrastructure';
+import { openReadModelDb } from '../app/read/read-side';
 import { upcast } from '../domain/upcasters';
-import { createReadModelDb } from '../projections/projection';
 import { Projector } from '../projections/projector';
 import { ALL_PROJECTIONS, PROJECTION_NAMES } from '../projections/all-projections';
 import type { RebuildProgress } from '../projections/rebuild';
@@ -62,28 +62,11 @@ async function main(args: string[]): Promise<number> {
     console.error(usage());
     return 2;
   }
-  const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
-  const kind = process.env.EVENT_STORE ?? 'sqlite';
-  if (kind !== 'sqlite' && kind !== 'postgres') {
-    console.error(`EVENT_STORE=${kind}: the rebuild CLI supports sqlite and postgres`);
-    return 2;
-  }
-  const databaseUrl = process.env.DATABASE_URL;
-  if (kind === 'postgres' && !databaseUrl) {
-    console.error('EVENT_STORE=postgres needs DATABASE_URL');
-    return 2;
-  }
+  // The service's own configuration: the same store and the same read-model database.
+  const config = loadConfig();
   // Projections read the store as written (personal fields stay encrypted in read models).
-  const store: EventStore = await createEventStore({
-    kind,
-    sqliteFile: path.join(dataDir, 'events.db'),
-    databaseUrl,
-    postgresSchema: process.env.DATABASE_SCHEMA,
-  });
-  const db =
-    kind === 'postgres'
-      ? createReadModelDb({ kind: 'postgres', connectionString: databaseUrl, schema: process.env.READ_MODEL_SCHEMA ?? process.env.DATABASE_SCHEMA })
-      : createReadModelDb({ kind: 'sqlite', file: path.join(dataDir, 'read-models.db') });
+  const store: EventStore = await openRawStore(config);
+  const db = openReadModelDb(config);
   const reporter = progressReporter(`rebuild ${which}`);
   try {
     const projector = new Projector({ store, db, projections: ALL_PROJECTIONS, upcast: (e) => upcast(e) });
@@ -104,7 +87,7 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
     process.exit(1);
   },
 );
