@@ -1,7 +1,7 @@
 // The progress view of one episode (GET /episodes/{id}): everything the therapist follows,
 // folded from every event of the episode stream, so `revision` is the stream's revision.
-// It keeps the canonical personnummer (the app needs it for access logging and the
-// patient view); it is to be encrypted per patient by a later change.
+// Personal fields (personnummer, birth date, welcome text) are kept as the events carry
+// them (ciphertext from the raw store) and decrypted at query time.
 import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
 import type { PlanQuestion, PlanSchedule } from '../domain/episode/events';
