@@ -11,8 +11,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-const th = () => t.auth('therapist');
-const admin = () => t.auth('unit_admin');
+// Tests that need a patient already in an active episode at UNIT use a unit of their own
+// (one active episode per patient and unit).
+const unitOf = (n: number) => `SE2321000131-E0${n}`;
+const th = (unit = UNIT) => t.auth('therapist', { unit });
+const admin = (unit = UNIT) => t.auth('unit_admin', { unit });
 
 async function write(method: 'post' | 'put', path: string, body: object | undefined, auth: { Authorization: string }, status = 200) {
   const req = method === 'post' ? t.http.post(path) : t.http.put(path);
@@ -21,8 +24,8 @@ async function write(method: 'post' | 'put', path: string, body: object | undefi
   return res.body as { episodeId: string; position: string; revision: number; [k: string]: unknown };
 }
 
-async function assign(personnummer: string, extra: Record<string, unknown> = {}) {
-  return write('post', '/episodes', { personnummer, therapistId: THERAPIST, diagnosisCode: 'M17.1', ...extra }, th(), 201);
+async function assign(personnummer: string, extra: Record<string, unknown> = {}, unit = UNIT) {
+  return write('post', '/episodes', { personnummer, therapistId: THERAPIST, diagnosisCode: 'M17.1', ...extra }, th(unit), 201);
 }
 
 describe('the progress view and the patient view', () => {
@@ -152,20 +155,23 @@ describe('messages and the dashboard', () => {
 
 describe('billing, journal and outcomes', () => {
   it('ledger lines reconcile with assignments, and CSV exports them for invoicing', async () => {
-    const ex = await assign('19121212-1212', { feeExemption: { reason: 'Frikort', kind: 'high-cost-card' } }).catch(() => null);
-    const head = (await t.http.get('/health')).body.store.headPosition as string;
-    const ledger = await t.http.get(`/billing/ledger?unitId=${UNIT}&after=${head}`).set(t.auth('reporting'));
+    const unit = unitOf(20);
+    await assign('20190101-2391', {}, unit);
+    const ex = await assign('19121212-1212', { feeExemption: { reason: 'Frikort', kind: 'high-cost-card' } }, unit);
+    const ledger = await t.http.get(`/billing/ledger?unitId=${unit}&after=${ex.position}`).set(t.auth('reporting'));
     expect(ledger.status).toBe(200);
-    expect(ledger.body.reconciliation.balanced).toBe(true);
-    expect(ledger.body.totals.chargedSek).toBe(200 * ledger.body.totals.charges);
-    expect(ledger.body.lines.every((l: { patient: string }) => /^\d{8}-\*{4}$/.test(l.patient))).toBe(true);
-    if (ex) expect(ledger.body.lines).toContainEqual(expect.objectContaining({ kind: 'exemption', reason: 'Frikort', amountSek: 0 }));
-    const csv = await t.http.get(`/billing/ledger?unitId=${UNIT}`).set(t.auth('reporting')).set('Accept', 'text/csv');
+    expect(ledger.body.totals).toEqual({ chargedSek: 200, charges: 1, exemptions: 1, waivedSek: 200 });
+    expect(ledger.body.reconciliation).toEqual({ assignments: 2, feeLines: 2, balanced: true });
+    expect(ledger.body.lines.map((l: { patient: string }) => l.patient)).toEqual(['20190101-****', '19121212-****']);
+    expect(ledger.body.lines[1]).toEqual(expect.objectContaining({ kind: 'exemption', reason: 'Frikort', amountSek: 0, exemptionKind: 'high-cost-card' }));
+    const own = await t.http.get('/billing/ledger').set(admin(unit));
+    expect(own.body.lines).toEqual(ledger.body.lines);
+    const csv = await t.http.get(`/billing/ledger?unitId=${unit}`).set(t.auth('reporting')).set('Accept', 'text/csv');
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const rows = csv.text.trim().split('\r\n');
     expect(rows[0]).toBe('date,unit_id,episode_id,patient,kind,amount_sek,exemption_kind,reason,waived_sek,recorded_at,line_id');
-    expect(rows).toHaveLength(ledger.body.lines.length + 1);
+    expect(rows.slice(1).map((r) => r.split(',').slice(3, 8).join(','))).toEqual(['20190101-****,charge,200,,', '19121212-****,exemption,0,high-cost-card,Frikort']);
     expect((await t.http.get(`/billing/ledger?unitId=${OTHER_UNIT}`).set(admin())).status).toBe(403);
     expect((await t.http.get('/billing/ledger?from=2026-13-01').set(admin())).status).toBe(400);
   });
@@ -185,17 +191,18 @@ describe('billing, journal and outcomes', () => {
   });
 
   it('outcomes count completion per unit and month, without personal data', async () => {
-    const a = await assign('202601612381').catch(() => null);
-    const id = a?.episodeId;
-    const end = id ? await write('post', `/episodes/${id}/end`, { outcome: 'completed' }, th()) : null;
-    const res = await t.http.get(`/reports/outcomes?unitId=${UNIT}${end ? `&after=${end.position}` : ''}`).set(t.auth('reporting'));
+    const unit = unitOf(30);
+    const a = await assign('202601612381', {}, unit);
+    const b = await assign('19121212-1212', {}, unit);
+    await write('post', `/episodes/${a.episodeId}/end`, { outcome: 'completed' }, th(unit));
+    const end = await write('post', `/episodes/${b.episodeId}/end`, { outcome: 'abandoned' }, th(unit));
+    const res = await t.http.get(`/reports/outcomes?unitId=${unit}&after=${end.position}`).set(t.auth('reporting'));
     expect(res.status).toBe(200);
-    const line = res.body.lines.find((l: { month: string }) => l.month === '2026-11');
-    expect(line.unitId).toBe(UNIT);
-    expect(line.assignments).toBeGreaterThan(0);
-    expect(line.completed + line.abandoned + line.active).toBe(line.assignments);
-    expect(line.completionRate).toBeCloseTo(line.completed / line.assignments);
+    expect(res.body.lines).toEqual([
+      expect.objectContaining({ unitId: unit, month: '2026-11', assignments: 2, completed: 1, abandoned: 1, active: 0, completionRate: 0.5, abandonmentRate: 0.5, meanDaysToEnd: 0 }),
+    ]);
     expect(JSON.stringify(res.body)).not.toMatch(/\d{8}-?\d{4}|\*{4}/);
+    expect((await t.http.get('/reports/outcomes').set(admin(unit))).body.lines).toEqual(res.body.lines);
     expect((await t.http.get('/reports/outcomes?from=2026-1').set(t.auth('reporting'))).status).toBe(400);
   });
 });
@@ -209,12 +216,20 @@ describe('read your writes and the access log', () => {
     expect(behind.body.error.code).toBe('PROJECTION_BEHIND');
   });
 
+  it('without ?after, a read right after a write still sees it (short catch-up wait)', async () => {
+    const unit = unitOf(40);
+    const a = await assign('20190101-2391', {}, unit);
+    const res = await t.http.get(`/episodes/${a.episodeId}`).set(th(unit));
+    expect(res.status).toBe(200);
+    expect(res.body.revision).toBe(a.revision);
+  });
+
   it('records who read which patient before the answer leaves', async () => {
-    const a = await assign('19121212-1212').catch(async () => null);
+    const unit = unitOf(50);
+    const a = await assign('19121212-1212', {}, unit);
     const health = await t.http.get('/health');
     expect(health.body.projections.projections.map((p: { name: string }) => p.name)).toContain('dashboard');
-    if (!a) return;
-    expect((await t.http.get(`/episodes/${a.episodeId}?after=${a.position}`).set(t.auth('therapist', { sub: THERAPIST_2 }))).status).toBe(200);
+    expect((await t.http.get(`/episodes/${a.episodeId}?after=${a.position}`).set(t.auth('therapist', { sub: THERAPIST_2, unit }))).status).toBe(200);
     const log = await t.http.get(`/access-log?userId=${THERAPIST_2}`).set(t.auth('auditor'));
     expect(log.body.records).toContainEqual(expect.objectContaining({ endpoint: 'GET /episodes/:id', episodeId: a.episodeId, actorId: THERAPIST_2 }));
   });

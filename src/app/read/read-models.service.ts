@@ -17,6 +17,12 @@ export const READ_SIDE = Symbol('READ_SIDE');
 
 /** The contract: a read waits up to 5 s for the projections to reach `?after`. */
 export const AFTER_WAIT_MS = 5000;
+/**
+ * Without `?after` a read still waits briefly for what was committed before it arrived, so a
+ * client that reads right after its write sees it in the usual case (the projector runs in
+ * the process and is milliseconds behind); past this it answers what the models hold.
+ */
+export const CATCH_UP_WAIT_MS = 1000;
 
 const After = z.string().regex(/^\d{1,19}$/, 'a global position: a whole number as returned by a write');
 
@@ -44,10 +50,14 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy, Heal
 
   /**
    * Read your writes: wait until every projection has applied `after` (a write's
-   * `position`), or answer 503 PROJECTION_BEHIND past the wait. Absent: no wait.
+   * `position`), or answer 503 PROJECTION_BEHIND past the wait. Absent: a short best-effort
+   * wait for the head as it was when the read arrived.
    */
   async awaitAfter(after: unknown): Promise<void> {
-    if (after === undefined) return;
+    if (after === undefined) {
+      await this.side.projector.waitFor(await this.side.headPosition(), CATCH_UP_WAIT_MS);
+      return;
+    }
     const parsed = After.safeParse(Array.isArray(after) ? after[0] : after);
     if (!parsed.success)
       throw new ApiError(400, 'VALIDATION_FAILED', 'The request query does not match the schema.', [

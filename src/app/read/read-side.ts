@@ -14,6 +14,8 @@ export interface ReadSide {
   readonly db: Kysely<any>;
   readonly projector: Projector;
   readonly dialect: 'sqlite' | 'postgres';
+  /** The position of the last committed event. */
+  headPosition(): Promise<bigint>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export function openReadSide(config: AppConfig, rawStore: EventStore, options: R
     db,
     projector,
     dialect: postgres ? 'postgres' : 'sqlite',
+    headPosition: () => rawStore.headPosition(),
     close: async () => {
       await projector.stop();
       await db.destroy();
