@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
 import type { Projection, TableSpec } from './projection';
 import { decodeRow, type RowSession } from './row-cache';
-import { episodeData, episodeIdOf, episodeKeys, maskedPersonnummer, typeSet, type Reveal } from './event-data';
+import { foldEpisodeRows } from './episode-rows';
+import { episodeData, maskedPersonnummer, typeSet, type Reveal } from './event-data';
 import { utc } from './stockholm';
 import { noteMessage, noteRead, unreadCount, type AfterRead } from './unread';
 import { currentAbsenceNotice, type AbsenceNoticeView } from './absence-notices';
@@ -49,79 +50,69 @@ export const dashboardProjection: Projection = {
     'AssignmentStarted', 'ModuleHidden', 'ModuleShown', 'PartCompleted', 'MessageSent', 'MessagesRead',
     'TherapistChanged', 'EpisodeCompleted', 'EpisodeAbandoned',
   ),
-  async apply(batch: readonly RecordedEvent[], session: RowSession) {
-    const rows = session.table<DashboardRow>('dashboard_episodes');
-    await rows.load(episodeKeys(batch));
-    for (const e of batch) {
-      const id = episodeIdOf(e);
-      if (id === undefined) continue;
-      const position = Number(e.position);
-      if (e.type === 'AssignmentStarted') {
-        if (rows.get(id)) continue;
-        const d = episodeData(e, 'AssignmentStarted');
-        rows.set(id, {
-          episode_id: id,
-          unit_id: d.unitId,
-          therapist_id: d.therapistId,
-          personnummer: d.patient.personnummer,
-          assigned_at: utc(d.at),
-          access_until: d.accessUntil,
-          parts_done: {},
-          hidden_modules: [],
-          after_read: [],
-          unread_count: 0,
-          last_patient_message_at: null,
-          warnings: [...d.warnings],
-          active: true,
-          ended_at: null,
-          position,
-        });
-        continue;
-      }
-      const row = rows.get(id);
-      if (!row || position <= row.position) continue; // unknown episode, or already applied
-      row.position = position;
-      switch (e.type) {
-        case 'ModuleHidden': {
-          const { moduleId } = episodeData(e, 'ModuleHidden');
-          if (!row.hidden_modules.includes(moduleId)) row.hidden_modules.push(moduleId);
-          break;
-        }
-        case 'ModuleShown': {
-          const { moduleId } = episodeData(e, 'ModuleShown');
-          row.hidden_modules = row.hidden_modules.filter((m) => m !== moduleId);
-          break;
-        }
-        case 'PartCompleted': {
-          const { moduleId } = episodeData(e, 'PartCompleted');
-          row.parts_done[moduleId] = (row.parts_done[moduleId] ?? 0) + 1;
-          break;
-        }
-        case 'MessageSent': {
-          const d = episodeData(e, 'MessageSent');
-          noteMessage(row.after_read, d.messageId, d.senderRole === 'patient');
-          if (d.senderRole === 'patient') row.last_patient_message_at = d.at;
-          row.unread_count = unreadCount(row.after_read);
-          break;
-        }
-        case 'MessagesRead': {
-          row.after_read = noteRead(row.after_read, episodeData(e, 'MessagesRead').upToMessageId).list;
-          row.unread_count = unreadCount(row.after_read);
-          break;
-        }
-        case 'TherapistChanged':
-          row.therapist_id = episodeData(e, 'TherapistChanged').toTherapistId;
-          break;
-        case 'EpisodeCompleted':
-        case 'EpisodeAbandoned':
-          row.active = false;
-          row.ended_at = (e.data as { at: string }).at;
-          break;
-      }
-      rows.set(id, row);
-    }
-  },
+  apply: (batch: readonly RecordedEvent[], session: RowSession) =>
+    foldEpisodeRows<DashboardRow>(batch, session, {
+      table: 'dashboard_episodes',
+      start: (id, d, e) => ({
+        episode_id: id,
+        unit_id: d.unitId,
+        therapist_id: d.therapistId,
+        personnummer: d.patient.personnummer,
+        assigned_at: utc(d.at),
+        access_until: d.accessUntil,
+        parts_done: {},
+        hidden_modules: [],
+        after_read: [],
+        unread_count: 0,
+        last_patient_message_at: null,
+        warnings: [...d.warnings],
+        active: true,
+        ended_at: null,
+        position: Number(e.position),
+      }),
+      evolve: evolveRow,
+    }),
 };
+
+function evolveRow(row: DashboardRow, e: RecordedEvent): void {
+  switch (e.type) {
+    case 'ModuleHidden': {
+      const { moduleId } = episodeData(e, 'ModuleHidden');
+      if (!row.hidden_modules.includes(moduleId)) row.hidden_modules.push(moduleId);
+      break;
+    }
+    case 'ModuleShown': {
+      const { moduleId } = episodeData(e, 'ModuleShown');
+      row.hidden_modules = row.hidden_modules.filter((m) => m !== moduleId);
+      break;
+    }
+    case 'PartCompleted': {
+      const { moduleId } = episodeData(e, 'PartCompleted');
+      row.parts_done[moduleId] = (row.parts_done[moduleId] ?? 0) + 1;
+      break;
+    }
+    case 'MessageSent': {
+      const d = episodeData(e, 'MessageSent');
+      noteMessage(row.after_read, d.messageId, d.senderRole === 'patient');
+      if (d.senderRole === 'patient') row.last_patient_message_at = d.at;
+      row.unread_count = unreadCount(row.after_read);
+      break;
+    }
+    case 'MessagesRead': {
+      row.after_read = noteRead(row.after_read, episodeData(e, 'MessagesRead').upToMessageId).list;
+      row.unread_count = unreadCount(row.after_read);
+      break;
+    }
+    case 'TherapistChanged':
+      row.therapist_id = episodeData(e, 'TherapistChanged').toTherapistId;
+      break;
+    case 'EpisodeCompleted':
+    case 'EpisodeAbandoned':
+      row.active = false;
+      row.ended_at = (e.data as { at: string }).at;
+      break;
+  }
+}
 
 export interface DashboardFilter {
   readonly unitId: string;

@@ -7,7 +7,8 @@ import type { RecordedEvent } from '../event-store/event-store';
 import type { PlanQuestion, PlanSchedule } from '../domain/episode/events';
 import type { Projection, TableSpec } from './projection';
 import { decodeRow, type RowSession } from './row-cache';
-import { episodeData, episodeIdOf, episodeKeys, reveal, typeSet, type Reveal } from './event-data';
+import { foldEpisodeRows } from './episode-rows';
+import { episodeData, reveal, typeSet, type Reveal } from './event-data';
 import { noteMessage, noteRead, unreadCount, type AfterRead } from './unread';
 
 export type FeeLine =
@@ -136,7 +137,10 @@ function evolve(row: ProgressRow, e: RecordedEvent): void {
       break;
     case 'TherapistChanged': {
       const d = episodeData(e, 'TherapistChanged');
-      row.ordinary_therapist_id = d.reason === 'absence' ? (row.ordinary_therapist_id ?? d.fromTherapistId) : null;
+      // As the domain's evolve: cover for an absence remembers the ordinary therapist, and
+      // moving back to that therapist (for whatever reason) ends the cover.
+      const ordinary = d.reason === 'absence' ? (row.ordinary_therapist_id ?? d.fromTherapistId) : null;
+      row.ordinary_therapist_id = ordinary === d.toTherapistId ? null : ordinary;
       row.therapist_id = d.toTherapistId;
       break;
     }
@@ -164,7 +168,7 @@ function evolve(row: ProgressRow, e: RecordedEvent): void {
 
 export const episodeProgressProjection: Projection = {
   name: 'episode_progress',
-  version: 1,
+  version: 2, // 2: returning to the ordinary therapist ends the absence cover
   tables: [table],
   // Every episode event, so that `revision` follows the stream.
   handles: typeSet(
@@ -173,35 +177,23 @@ export const episodeProgressProjection: Projection = {
     'TherapistChanged', 'JournalObligationRaised', 'JournalEntryRecorded', 'JournalEntryCorrected', 'EpisodeCompleted',
     'EpisodeAbandoned', 'RegistryFollowUpRecorded',
   ),
-  async apply(batch: readonly RecordedEvent[], session: RowSession) {
-    const rows = session.table<ProgressRow>('episode_progress');
-    await rows.load(episodeKeys(batch));
-    for (const e of batch) {
-      const id = episodeIdOf(e);
-      if (id === undefined) continue;
-      const position = Number(e.position);
-      if (e.type === 'AssignmentStarted') {
-        if (rows.get(id)) continue;
-        const d = episodeData(e, 'AssignmentStarted');
-        rows.set(id, {
-          episode_id: id, unit_id: d.unitId, revision: e.revision, status: 'active',
-          personnummer: d.patient.personnummer, patient_kind: d.patient.kind, birth_date: d.patient.birthDate,
-          therapist_id: d.therapistId, ordinary_therapist_id: null, assigned_by: d.assignedBy, assigned_at: d.at,
-          access_until: d.accessUntil, diagnosis: { code: d.diagnosis.code, examinedBy: d.diagnosis.examinedBy, examinedOn: d.diagnosis.examinedOn },
-          welcome_text: d.welcomeText, fee: null, hidden_modules: [], parts_done: {}, school_completed: null, exercises: {},
-          plan: null, reports: {}, message_count: 0, after_read: [], unread_count: 0, last_message_at: null,
-          warnings: [...d.warnings], journal_outstanding: 0, follow_ups: {}, ended_at: null, ended_by: null, position,
-        });
-        continue;
-      }
-      const row = rows.get(id);
-      if (!row || position <= row.position) continue;
-      evolve(row, e);
-      row.revision = e.revision;
-      row.position = position;
-      rows.set(id, row);
-    }
-  },
+  apply: (batch: readonly RecordedEvent[], session: RowSession) =>
+    foldEpisodeRows<ProgressRow>(batch, session, {
+      table: 'episode_progress',
+      start: (id, d, e) => ({
+        episode_id: id, unit_id: d.unitId, revision: e.revision, status: 'active',
+        personnummer: d.patient.personnummer, patient_kind: d.patient.kind, birth_date: d.patient.birthDate,
+        therapist_id: d.therapistId, ordinary_therapist_id: null, assigned_by: d.assignedBy, assigned_at: d.at,
+        access_until: d.accessUntil, diagnosis: { code: d.diagnosis.code, examinedBy: d.diagnosis.examinedBy, examinedOn: d.diagnosis.examinedOn },
+        welcome_text: d.welcomeText, fee: null, hidden_modules: [], parts_done: {}, school_completed: null, exercises: {},
+        plan: null, reports: {}, message_count: 0, after_read: [], unread_count: 0, last_message_at: null,
+        warnings: [...d.warnings], journal_outstanding: 0, follow_ups: {}, ended_at: null, ended_by: null, position: Number(e.position),
+      }),
+      evolve: (row, e) => {
+        evolve(row, e);
+        row.revision = e.revision;
+      },
+    }),
 };
 
 /** Catalogue shape the app may pass to list every module and part (only ids are read). */

@@ -7,7 +7,8 @@ import type { RecordedEvent } from '../event-store/event-store';
 import type { PlanSchedule } from '../domain/episode/events';
 import type { Projection, TableSpec } from './projection';
 import { decodeRow, type RowSession } from './row-cache';
-import { episodeData, episodeIdOf, episodeKeys, typeSet } from './event-data';
+import { foldEpisodeRows } from './episode-rows';
+import { episodeData, typeSet } from './event-data';
 import { daysBetween, stockholmDate } from './stockholm';
 
 interface OutcomeRow {
@@ -49,61 +50,51 @@ export const outcomesProjection: Projection = {
     'AssignmentStarted', 'FeeExempted', 'PlanActivated', 'ActivityReported', 'MessageSent', 'EpisodeCompleted', 'EpisodeAbandoned',
     'RegistryFollowUpRecorded',
   ),
-  async apply(batch: readonly RecordedEvent[], session: RowSession) {
-    const rows = session.table<OutcomeRow>('outcome_episodes');
-    await rows.load(episodeKeys(batch));
-    for (const e of batch) {
-      const id = episodeIdOf(e);
-      if (id === undefined) continue;
-      const position = Number(e.position);
-      if (e.type === 'AssignmentStarted') {
-        if (rows.get(id)) continue;
-        const d = episodeData(e, 'AssignmentStarted');
+  apply: (batch: readonly RecordedEvent[], session: RowSession) =>
+    foldEpisodeRows<OutcomeRow>(batch, session, {
+      table: 'outcome_episodes',
+      start: (id, d, e) => {
         const on = stockholmDate(d.at);
-        rows.set(id, {
+        return {
           episode_id: id, unit_id: d.unitId, month: on.slice(0, 7), assigned_on: on, access_until: d.accessUntil, status: 'active',
           ended_on: null, days_to_end: null, plan_schedule: null, plan_activated_on: null, reports: 0, messages: 0, exempted: false,
-          pain_baseline: null, pain_3m: null, pain_12m: null, position,
-        });
-        continue;
-      }
-      const row = rows.get(id);
-      if (!row || position <= row.position) continue;
-      row.position = position;
-      rows.set(id, row);
-      switch (e.type) {
-        case 'FeeExempted':
-          row.exempted = true;
-          break;
-        case 'PlanActivated': {
-          const d = episodeData(e, 'PlanActivated');
-          row.plan_schedule = d.schedule;
-          row.plan_activated_on = stockholmDate(d.at);
-          break;
+          pain_baseline: null, pain_3m: null, pain_12m: null, position: Number(e.position),
+        };
+      },
+      evolve: (row, e) => {
+        switch (e.type) {
+          case 'FeeExempted':
+            row.exempted = true;
+            break;
+          case 'PlanActivated': {
+            const d = episodeData(e, 'PlanActivated');
+            row.plan_schedule = d.schedule;
+            row.plan_activated_on = stockholmDate(d.at);
+            break;
+          }
+          case 'ActivityReported':
+            row.reports += 1;
+            break;
+          case 'MessageSent':
+            row.messages += 1;
+            break;
+          case 'EpisodeCompleted':
+          case 'EpisodeAbandoned':
+            row.status = e.type === 'EpisodeCompleted' ? 'completed' : 'abandoned';
+            row.ended_on = stockholmDate(episodeData(e, 'EpisodeCompleted').at);
+            row.days_to_end = daysBetween(row.assigned_on, row.ended_on);
+            break;
+          case 'RegistryFollowUpRecorded': {
+            const { timepoint, measures } = episodeData(e, 'RegistryFollowUpRecorded');
+            const pain = measures.pain ?? null;
+            if (timepoint === 'baseline') row.pain_baseline = pain;
+            else if (timepoint === '3-months') row.pain_3m = pain;
+            else row.pain_12m = pain;
+            break;
+          }
         }
-        case 'ActivityReported':
-          row.reports += 1;
-          break;
-        case 'MessageSent':
-          row.messages += 1;
-          break;
-        case 'EpisodeCompleted':
-        case 'EpisodeAbandoned':
-          row.status = e.type === 'EpisodeCompleted' ? 'completed' : 'abandoned';
-          row.ended_on = stockholmDate(episodeData(e, 'EpisodeCompleted').at);
-          row.days_to_end = daysBetween(row.assigned_on, row.ended_on);
-          break;
-        case 'RegistryFollowUpRecorded': {
-          const { timepoint, measures } = episodeData(e, 'RegistryFollowUpRecorded');
-          const pain = measures.pain ?? null;
-          if (timepoint === 'baseline') row.pain_baseline = pain;
-          else if (timepoint === '3-months') row.pain_3m = pain;
-          else row.pain_12m = pain;
-          break;
-        }
-      }
-    }
-  },
+      },
+    }),
 };
 
 export interface OutcomesFilter {

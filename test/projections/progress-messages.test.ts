@@ -81,6 +81,19 @@ for (const backend of BACKENDS) {
       expect(await queryEpisodeProgress(s.db, 'nope')).toBeNull();
     });
 
+    it('ends the absence cover when the episode moves back to the ordinary therapist, whatever the reason', async () => {
+      const w = s.world;
+      await w.episode('A', start('A'), T1);
+      await w.episode('A', { type: 'ChangeTherapist', data: { therapistId: THERAPISTS[1], reason: 'absence' } }, adminOf(U1));
+      await w.episode('A', { type: 'ChangeTherapist', data: { therapistId: THERAPISTS[2], reason: 'absence' } }, adminOf(U1));
+      await s.projector.catchUp();
+      expect(await queryEpisodeProgress(s.db, 'A')).toMatchObject({ therapistId: THERAPISTS[2], ordinaryTherapistId: THERAPISTS[0] });
+      await w.episode('A', { type: 'ChangeTherapist', data: { therapistId: THERAPISTS[0], reason: 'absence' } }, adminOf(U1));
+      await s.projector.catchUp();
+      expect(await queryEpisodeProgress(s.db, 'A')).toMatchObject({ therapistId: THERAPISTS[0], ordinaryTherapistId: null });
+      expect(w.state('A').absentTherapistId).toBeNull();
+    });
+
     it('decrypts stored personal fields through the app’s reveal at query time', async () => {
       await s.world.episode('A', start('A'), T1);
       await s.projector.catchUp();
