@@ -14,6 +14,7 @@ import type { WriteAnswer } from '../app/episodes/episode-commands.service';
 import { addDays } from '../domain/shared/time';
 import { ulid } from 'ulid';
 import { unitStreamId } from '../domain/unit/unit';
+import { ReadModels } from '../app/read/read-models.service';
 
 /** A unit of its own, so the demo never collides with what you created by hand. */
 const UNIT = 'SE2321000131-E100';
@@ -130,6 +131,8 @@ async function main() {
   await bus.execute(
     new ExecuteUnitCommand(UNIT, { type: 'PublishAbsenceNotice', data: { unitId: UNIT, noticeId: ulid(), from: `${day(20)}T08:00:00+01:00`, to: `${day(34)}T17:00:00+01:00`, text: 'Mottagningen har begränsad bemanning under helgerna. Meddelanden besvaras inom tre arbetsdagar.' } }, ADMIN, {}),
   );
+  // Leave the read models filled, so the service answers from them at once.
+  await app.get(ReadModels).awaitAfter((await store.headPosition()).toString());
   await close();
   printTokens(config, ended, active, inProgress);
 }
