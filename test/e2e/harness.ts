@@ -7,6 +7,7 @@ import { loadConfig, type AppConfig } from '../../src/app/config';
 import { buildApp, type RunningApp } from '../../src/app/bootstrap';
 import { mintToken } from '../../src/app/auth/token-verifier';
 import type { Clock } from '../../src/app/tokens';
+import type { EventStore } from '../../src/event-store/event-store';
 
 export const UNIT = 'SE2321000131-E001';
 export const OTHER_UNIT = 'SE2321000131-E999';
@@ -34,9 +35,16 @@ export interface TestApp extends RunningApp {
 }
 
 export async function startApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+  return startAppOn(options);
+}
+
+/** As startApp, with the raw store made from the configuration by the test (e.g. a wrapper around SQLite). */
+export async function startAppOn(
+  options: { clock?: Clock; env?: Record<string, string>; rawStore?: (config: AppConfig) => EventStore } = {},
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'das-e2e-'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv);
-  const running = await buildApp(config, { clock: options.clock });
+  const running = await buildApp(config, { clock: options.clock, rawStore: options.rawStore?.(config) });
   await running.app.init();
   const http = request(running.app.getHttpServer());
   const token: TestApp['token'] = (role, opts = {}) => {

@@ -128,6 +128,22 @@ describe('SqliteEventStore specifics', () => {
     await store.close();
   });
 
+  it('writes none of an append whose later event fails, and leaves the stream as it was', async () => {
+    const store = new SqliteEventStore(':memory:');
+    const s = streamName();
+    const [taken] = events(1);
+    await store.appendToStream(streamName(), [taken], { expectedRevision: 'no_stream' });
+    await store.appendToStream(s, events(1), { expectedRevision: 'no_stream' });
+    // Two fresh events, then one whose id is already in the log: the insert of the third fails.
+    const attempt = store.appendToStream(s, [...events(2), taken], { expectedRevision: 0 });
+    await expect(attempt).rejects.toThrow();
+    expect(await store.headPosition()).toBe(2n);
+    expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0]);
+    // The stream's revision was not moved either: the next append at revision 0 succeeds.
+    await expect(store.appendToStream(s, events(1), { expectedRevision: 0 })).resolves.toMatchObject({ nextExpectedRevision: 1 });
+    await store.close();
+  });
+
   it('writes appends still queued when it is closed', async () => {
     const file = tempFile();
     const store = new SqliteEventStore(file);

@@ -24,6 +24,7 @@ import { toDomainEvent, toNewEvents } from '../events/event-codec';
 import { answerExtras, answerFrom, foldRecords, metadataFor, priorWrite, type WriteAnswer, type WriteOptions } from './episode-commands.service';
 import { UnitService } from '../units/unit.service';
 import { PatientIndex } from './patient-index';
+import { backoffBeforeRetry } from './retry-backoff';
 import { ApiError } from '../http/api-error';
 import type { Actor } from '../auth/actor';
 import { AppConfigToken, CLOCK, EVENT_STORE, type Clock } from '../tokens';
@@ -61,7 +62,15 @@ export class AssignmentService {
     for (let attempt = 0; ; attempt++) {
       const reservations = await this.store.readStream(reservationStream);
       const prior = priorWrite(reservations, actor, options);
-      if (prior) return this.previousAnswer(prior);
+      if (prior) {
+        // A copy of a keyed request that raced its first attempt: wait for the episode it reserved.
+        const answer = await this.previousAnswer(prior);
+        if (answer) return answer;
+        if (attempt >= this.config.writeRetries)
+          throw new ApiError(409, 'CONCURRENCY_CONFLICT', 'The first attempt with this key is still in progress; retry.');
+        await backoffBeforeRetry(attempt + 1);
+        continue;
+      }
       const state = reservations.reduce((s, r) => evolveActiveEpisode(s, toDomainEvent<ActiveEpisodeEvent>(r)), initialActiveEpisodeState());
       const stale = state.activeEpisodeId !== null && (await this.isStale(state.activeEpisodeId, reservations, now));
       const reservation = reserve(state, episodeId, now, stale);
@@ -73,6 +82,7 @@ export class AssignmentService {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= this.config.writeRetries) throw error;
+        await backoffBeforeRetry(attempt + 1);
         continue;
       }
       const result = await this.store.appendToStream(episodeStreamId(episodeId), toNewEvents(events, metadata), { expectedRevision: 'no_stream' });
@@ -93,6 +103,7 @@ export class AssignmentService {
         return;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        await backoffBeforeRetry(attempt + 1);
       }
     }
   }
@@ -108,13 +119,13 @@ export class AssignmentService {
     return Date.parse(now) - Date.parse(reservedAt) > IN_FLIGHT_MS;
   }
 
-  private async previousAnswer(prior: readonly RecordedEvent[]): Promise<WriteAnswer> {
+  /** The first answer to this key, or null while its episode is not yet written. */
+  private async previousAnswer(prior: readonly RecordedEvent[]): Promise<WriteAnswer | null> {
     const reserved = prior.map((r) => toDomainEvent<ActiveEpisodeEvent>(r)).find((e) => e.type === 'EpisodeReserved');
     const episodeId = reserved!.data.episodeId;
     const commandId = prior[0]!.metadata.commandId;
     const records = (await this.store.readStream(episodeStreamId(episodeId))).filter((r) => r.metadata.commandId === commandId);
-    if (records.length === 0) throw new ApiError(409, 'CONCURRENCY_CONFLICT', 'The first attempt with this key is still in progress; retry.');
-    return answerFrom(episodeId, records);
+    return records.length === 0 ? null : answerFrom(episodeId, records);
   }
 }
 

@@ -3,7 +3,7 @@
 // answers a retried Idempotency-Key with the first answer, writing nothing.
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata, EventStore, RecordedEvent } from '../../event-store/event-store';
+import type { AppendResult, EventMetadata, EventStore, RecordedEvent } from '../../event-store/event-store';
 import { WrongExpectedRevisionError } from '../../event-store/event-store';
 import type { EpisodeCommand, DecisionContext } from '../../domain/episode/commands';
 import type { EpisodeEvent } from '../../domain/episode/events';
@@ -16,6 +16,7 @@ import type { Actor } from '../auth/actor';
 import { CLOCK, EVENT_STORE, type Clock } from '../tokens';
 import { AppConfigToken } from '../tokens';
 import type { AppConfig } from '../config';
+import { backoffBeforeRetry } from './retry-backoff';
 
 export interface WriteOptions {
   /** Revision the client last saw (If-Match); a mismatch is 412. */
@@ -132,27 +133,31 @@ export class EpisodeCommandsService {
         const last = records[records.length - 1]!;
         return { episodeId, revision: last.revision, position: last.position.toString(), unchanged: true };
       }
+      // The patient's keyed reference travels in every event's metadata: it selects the key
+      // that encrypts personal fields, and lets an erasure find what it covers.
+      const patientRef = records[0]!.metadata.patientRef;
+      const metadata = metadataFor(actor, options, typeof patientRef === 'string' ? { patientRef } : {});
+      let result: AppendResult;
       try {
-        // The patient's keyed reference travels in every event's metadata: it selects the key
-        // that encrypts personal fields, and lets an erasure find what it covers.
-        const patientRef = records[0]!.metadata.patientRef;
-        const metadata = metadataFor(actor, options, typeof patientRef === 'string' ? { patientRef } : {});
-        const result = await this.store.appendToStream(episodeStreamId(episodeId), toNewEvents(events, metadata), {
+        result = await this.store.appendToStream(episodeStreamId(episodeId), toNewEvents(events, metadata), {
           expectedRevision: state.revision,
         });
-        if (after) await after(events.reduce(evolve, state), events);
-        return {
-          episodeId,
-          revision: result.nextExpectedRevision,
-          position: result.lastPosition.toString(),
-          ...answerExtras(events),
-        };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (options.ifMatch !== undefined)
           throw new ApiError(412, 'REVISION_MISMATCH', 'The episode changed since the revision named in If-Match.');
         if (attempt >= this.config.writeRetries) throw error;
+        await backoffBeforeRetry(attempt + 1);
+        continue;
       }
+      // Outside the retry: the command is written, and must not be decided and appended again.
+      if (after) await after(events.reduce(evolve, state), events);
+      return {
+        episodeId,
+        revision: result.nextExpectedRevision,
+        position: result.lastPosition.toString(),
+        ...answerExtras(events),
+      };
     }
   }
 }

@@ -10,6 +10,7 @@ import { metadataFor, priorWrite, type WriteOptions } from '../episodes/episode-
 import type { Actor } from '../auth/actor';
 import { AppConfigToken, CLOCK, EVENT_STORE, type Clock } from '../tokens';
 import type { AppConfig } from '../config';
+import { backoffBeforeRetry } from '../episodes/retry-backoff';
 
 export interface UnitWriteAnswer {
   readonly unitId: string;
@@ -61,6 +62,7 @@ export class UnitService {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (options.ifMatch !== undefined) throw new ApiError(412, 'REVISION_MISMATCH', 'The unit changed since the revision named in If-Match.');
         if (attempt >= this.config.writeRetries) throw error;
+        await backoffBeforeRetry(attempt + 1);
       }
     }
   }
