@@ -16,7 +16,8 @@ async function main(): Promise<number> {
       }
       const json = `${JSON.stringify(exportEpisode(arg, records), null, 2)}\n`;
       if (file) fs.writeFileSync(file, json);
-      else process.stdout.write(json);
+      // Wait for the pipe to drain: process.exit would cut a long export short.
+      else await new Promise<void>((done) => process.stdout.write(json, () => done()));
       return 0;
     });
   }

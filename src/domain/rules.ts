@@ -5,6 +5,9 @@ import { z } from 'zod';
 /** Search word for the journal template in the EHR (Cosmic). */
 export const JOURNAL_SEARCH_WORD = 'Artrosbehandling';
 
+/** KVÅ "artrosskola": registered on every visit and contact, whatever else a region registers. */
+export const KVA_ARTROSSKOLA = 'GB020';
+
 /** What raises a journal obligation (journalföring ska ske vid ...). */
 export const ObligationTrigger = z.enum(['assignment', 'completed-school', 'conversation', 'end']);
 export type ObligationTrigger = z.infer<typeof ObligationTrigger>;

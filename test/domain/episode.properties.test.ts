@@ -4,6 +4,8 @@ import { isDomainError, play, scenarios, type Run } from './episode-scenarios';
 import { EPISODE_EVENT_VERSIONS, EpisodeEvent, type EventOf } from '../../src/domain/episode/events';
 import { catalogue, isTrainingIntroduction } from '../../src/domain/reference/catalogue';
 import type { ObligationTrigger } from '../../src/domain/rules';
+import { foldEpisode } from '../../src/domain/episode/decider';
+import type { EpisodeState } from '../../src/domain/episode/state';
 
 const RUNS = { numRuns: 150 };
 const holds = (invariant: (run: Run) => void) => fc.assert(fc.property(scenarios, (scenario) => invariant(play(scenario))), RUNS);
@@ -58,6 +60,17 @@ describe('episode properties over random command sequences', () => {
       expect(events[end + 1]).toMatchObject({ type: 'JournalObligationRaised', data: { trigger: 'end', triggerRevision: end } });
       const later = events.slice(end + 2).map((e) => e.type);
       expect(later.filter((t) => !['JournalEntryRecorded', 'JournalEntryCorrected', 'RegistryFollowUpRecorded'].includes(t))).toEqual([]);
+    });
+  });
+
+  // (c) After the end (and its obligation) the episode's state changes only in its journal obligations and registry follow-ups.
+  it('changes nothing after the end but journaling and follow-up', () => {
+    holds(({ events }) => {
+      const end = events.findIndex(isEnd);
+      if (end < 0) return;
+      const rest = (s: EpisodeState) => ({ ...s, revision: 0, obligations: {}, followUps: {} });
+      const atEnd = rest(foldEpisode(events.slice(0, end + 2)));
+      for (let n = end + 2; n < events.length; n++) expect(rest(foldEpisode(events.slice(0, n + 1)))).toEqual(atEnd);
     });
   });
 

@@ -38,6 +38,31 @@ describe('ChangeUnitSettings', () => {
       .then(([e]) => expect(e).toMatchObject({ data: { settings: { feeSek: 250, ageExemption: { under: 20, from: 85 }, accessMonths: 3 } } }));
   });
 
+  it('refuses journal codes without GB020 (artrosskola is registered on every contact)', () => {
+    const error = unit
+      .given([])
+      .when(changeSettings({ journalCodes: { ...ZV051_CODES, conversation: ['ZV051'] } }), asAdmin)
+      .thenThrows('INVALID_SETTINGS', 'unacceptable');
+    expect(error.details).toEqual([{ path: 'journalCodes.conversation', problem: 'GB020 (artrosskola) is registered on every contact' }]);
+  });
+
+  it('refuses a KVÅ code that is not in the code list', () => {
+    const error = unit
+      .given([])
+      .when(changeSettings({ journalCodes: { ...ZV051_CODES, end: ['GB020', 'ZV999'] } }), asAdmin)
+      .thenThrows('INVALID_SETTINGS', 'unacceptable');
+    expect(error.details).toEqual([{ path: 'journalCodes.end', problem: 'ZV999 is not a KVÅ code in force' }]);
+  });
+
+  it.each([
+    ['a negative fee', { feeSek: -5 }, 'feeSek'],
+    ['an access period of 0 months', { accessMonths: 0 }, 'accessMonths'],
+    ['an empty welcome text', { welcomeText: '' }, 'welcomeText'],
+  ])('refuses %s', (_, settings, path) => {
+    const error = unit.given([]).when(changeSettings(settings), asAdmin).thenThrows('INVALID_SETTINGS', 'unacceptable');
+    expect(error.details).toEqual([expect.objectContaining({ path })]);
+  });
+
   it('does nothing when the settings are unchanged', () => {
     unit.given([]).when(changeSettings({ feeSek: 200, accessMonths: 3 }), asAdmin).thenNothingHappened();
   });

@@ -2,9 +2,10 @@
 // FeeCharged v2 existed) still replays to the same states, with its events upcast on read.
 import fixture from './fixtures/episode-schema-v1.json';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { buildTimeline } from '../../src/app/timeline/timeline';
+import { buildTimeline, diff } from '../../src/app/timeline/timeline';
 import { EPISODE_EVENT_VERSIONS } from '../../src/domain/episode/events';
 import { upcast, UPCASTERS } from '../../src/domain/upcasters';
+import { initialState } from '../../src/domain/episode/state';
 
 async function storeWithFixture() {
   const store = new SqliteEventStore(':memory:');
@@ -49,5 +50,29 @@ describe('stored events of old schema versions', () => {
       const [type, from] = key.split('@') as [keyof typeof EPISODE_EVENT_VERSIONS, string];
       expect(Number(from)).toBeLessThan(EPISODE_EVENT_VERSIONS[type]);
     }
+  });
+});
+
+describe('the fixture keeps every old version', () => {
+  // One stored event per (type, old version) that an upcaster lifts: adding an upcaster without its fixture fails here.
+  it('holds a stored event of every version an upcaster lifts', () => {
+    const stored = new Set(fixture.events.map((e) => `${e.type}@${e.schemaVersion}`));
+    for (const key of Object.keys(UPCASTERS)) expect(stored).toContain(key);
+  });
+
+  // The timeline reads as it did before the upcaster: each entry's changes are those between the states recorded
+  // with the fixture (before FeeCharged v2 existed), and its data is the stored data, the upcast event's plus the new field only.
+  it('shows the same changes and data as before the upcaster was added', async () => {
+    const store = await storeWithFixture();
+    const entries = buildTimeline(fixture.episodeId, await store.readStream(`episode-${fixture.episodeId}`)).entries;
+    const before = fixture.statesAfterEachEvent as Record<string, unknown>[];
+    entries.forEach((entry, i) => {
+      const { revision: _a, ...previous } = i === 0 ? initialState() : (before[i - 1]! as { revision: number });
+      const { revision: _b, ...next } = before[i]! as { revision: number };
+      expect(entry.changes).toEqual(diff(previous, next));
+      const storedEvent = fixture.events[i]!;
+      expect(entry.data).toEqual(storedEvent.type === 'FeeCharged' ? { ...storedEvent.data, currency: 'SEK' } : storedEvent.data);
+    });
+    await store.close();
   });
 });

@@ -52,9 +52,15 @@ describe('GET /episodes/{id}/timeline', () => {
     expect(res.body.state.hiddenModules).toEqual([]);
     expect(res.body.state.welcomeText).toBe('Välkommen åter!');
     expect(res.body.entries).toHaveLength(4);
-    const all = (await t.http.get(`/episodes/${id}/timeline`).set(t.auth('auditor'))).body.entries;
-    const at = await t.http.get(`/episodes/${id}/timeline`).query({ at: all[4].recordedAt }).set(t.auth('auditor'));
-    expect(at.body.asOf.revision).toBeGreaterThanOrEqual(4);
+    const all = (await t.http.get(`/episodes/${id}/timeline`).set(t.auth('auditor'))).body.entries as any[];
+    // At each event's own time: the last event recorded at or before it, and the state after that one.
+    for (const entry of all) {
+      const at = await t.http.get(`/episodes/${id}/timeline`).query({ at: entry.recordedAt }).set(t.auth('auditor'));
+      const expected = all.filter((e) => Date.parse(e.recordedAt) <= Date.parse(entry.recordedAt)).at(-1);
+      expect(at.body.asOf).toEqual({ revision: expected.revision, recordedAt: expected.recordedAt });
+      expect(at.body.state).toEqual(expected.state);
+      expect(at.body.entries.map((e: any) => e.revision)).toEqual(all.filter((e) => e.revision <= expected.revision).map((e) => e.revision));
+    }
     const before = await t.http.get(`/episodes/${id}/timeline`).query({ at: '2000-01-01T00:00:00Z' }).set(t.auth('auditor'));
     expect(before.status).toBe(404);
   });
@@ -63,6 +69,14 @@ describe('GET /episodes/{id}/timeline', () => {
     const page = await t.http.get(`/episodes/${id}/timeline?limit=3&fromRevision=2`).set(t.auth('auditor'));
     expect(page.body.entries.map((e: any) => e.revision)).toEqual([2, 3, 4]);
     expect(page.body.page.nextFromRevision).toBe(5);
+    // Following the pages gives every event once, in order.
+    const seen: number[] = [];
+    for (let from: number | null = 0; from !== null; ) {
+      const next: any = (await t.http.get(`/episodes/${id}/timeline`).query({ limit: 2, fromRevision: from }).set(t.auth('auditor'))).body;
+      seen.push(...next.entries.map((e: any) => e.revision));
+      from = next.page.nextFromRevision;
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('is for auditors and own-unit admins only', async () => {
@@ -102,8 +116,12 @@ describe('npm run replay', () => {
     expect(table.stdout).toContain('integrity: ok');
     const json = JSON.parse((await run('npx', ['ts-node', ...cli, '--format', 'json', '--revision', '4'], { env })).stdout);
     expect(json.entries).toHaveLength(5);
+    const at = JSON.parse((await run('npx', ['ts-node', ...cli, '--format', 'json', '--at', json.entries[4].recordedAt], { env })).stdout);
+    expect(at.entries.length).toBeGreaterThanOrEqual(5);
+    expect(at.entries.every((e: any) => Date.parse(e.recordedAt) <= Date.parse(json.entries[4].recordedAt))).toBe(true);
+    await expect(run('npx', ['ts-node', ...cli, '--at', 'yesterday'], { env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run replay') });
     const csv = (await run('npx', ['ts-node', ...cli, '--format', 'csv'], { env })).stdout.trim().split('\n');
-    expect(csv[0]).toBe('revision,position,recordedAt,role,actorId,unitId,type,schemaVersion,data,changes');
+    expect(csv[0]).toBe('revision,position,recordedAt,role,actorId,unitId,type,schemaVersion,data,changes,problem');
     expect(csv.length).toBeGreaterThanOrEqual(8);
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'das-export-')), 'episode.json');
     await run('npx', ['ts-node', '--transpile-only', path.join(__dirname, '../../src/cli/export-import.ts'), 'export', id, out], { env });

@@ -1,10 +1,11 @@
 // The auditor's timeline: every event of an episode in order, with its envelope, what it
 // changed, and the state after it. Built by folding the stream, never from a projection,
-// so it is the history itself. The stream's integrity is checked and reported, not hidden.
+// so it is the history itself. The stream's integrity is checked and reported, not hidden:
+// an event that does not match its schema is shown with its problem and left out of the fold.
 import type { RecordedEvent } from '../../event-store/event-store';
 import { EpisodeEvent } from '../../domain/episode/events';
 import { evolve, initialState, type EpisodeState } from '../../domain/episode/state';
-import { upcastRecorded } from '../events/event-codec';
+import { upcast, UPCASTERS, type Upcaster } from '../../domain/upcasters';
 
 export interface Change {
   readonly path: string;
@@ -27,6 +28,8 @@ export interface TimelineEntry {
   readonly data: Readonly<Record<string, unknown>>;
   readonly changes: readonly Change[];
   readonly state: EpisodeState;
+  /** Why the event was not folded (it does not match its schema); the state is carried over. */
+  readonly problem?: string;
 }
 
 export interface IntegrityReport {
@@ -41,19 +44,39 @@ export interface Timeline {
   readonly entries: readonly TimelineEntry[];
 }
 
+type Registry = Readonly<Record<string, Upcaster>>;
+
 /** First recorded time: an imported event keeps the time of its origin. */
 export const originalRecordedAt = (r: RecordedEvent): string =>
   typeof r.metadata.originalRecordedAt === 'string' ? r.metadata.originalRecordedAt : r.recordedAt;
 
-export function checkIntegrity(records: readonly RecordedEvent[]): IntegrityReport {
+/** A stored event in its current shape, and the domain event it is, or why it is none. */
+function read(stored: RecordedEvent, registry: Registry): { current: RecordedEvent; event: EpisodeEvent | null; problem: string | null } {
+  const current = upcast(stored, registry);
+  const parsed = EpisodeEvent.safeParse({ type: current.type, data: current.data });
+  if (parsed.success) return { current, event: parsed.data, problem: null };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { current, event: null, problem: `does not match its schema${where}: ${issue?.message ?? 'invalid'}` };
+}
+
+export function checkIntegrity(records: readonly RecordedEvent[], registry: Registry = UPCASTERS): IntegrityReport {
+  return integrity(records, records.map((r) => read(r, registry).problem));
+}
+
+/** `schemaProblems[i]`: why record i does not match its schema, or null. */
+function integrity(records: readonly RecordedEvent[], schemaProblems: readonly (string | null)[]): IntegrityReport {
   const problems: string[] = [];
   records.forEach((r, i) => {
+    const previous = i > 0 ? records[i - 1]! : undefined;
     if (r.revision !== i) problems.push(`revision gap: expected ${i}, found ${r.revision} (event ${r.id})`);
-    if (i > 0 && r.position <= records[i - 1]!.position)
-      problems.push(`position not increasing at revision ${r.revision}: ${r.position} after ${records[i - 1]!.position}`);
-    const current = upcastRecorded(r);
-    const parsed = EpisodeEvent.safeParse({ type: current.type, data: current.data });
-    if (!parsed.success) problems.push(`revision ${r.revision} (${r.type}) does not match its schema: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (previous && r.streamId !== previous.streamId) problems.push(`revision ${r.revision} belongs to stream ${r.streamId}, not ${previous.streamId}`);
+    if (previous && r.position <= previous.position)
+      problems.push(`position not increasing at revision ${r.revision}: ${r.position} after ${previous.position}`);
+    if (previous && Date.parse(originalRecordedAt(r)) < Date.parse(originalRecordedAt(previous)))
+      problems.push(`recorded time goes back at revision ${r.revision}: ${originalRecordedAt(r)} after ${originalRecordedAt(previous)}`);
+    const problem = schemaProblems[i];
+    if (problem) problems.push(`revision ${r.revision} (${r.type}) ${problem}`);
   });
   if (records.length > 0 && records[0]!.type !== 'AssignmentStarted') problems.push('the stream does not begin with AssignmentStarted');
   return { ok: problems.length === 0, problems };
@@ -71,14 +94,18 @@ export function diff(before: unknown, after: unknown, path = ''): Change[] {
   return [{ path, from: before ?? null, to: after ?? null }];
 }
 
-export function buildTimeline(episodeId: string, records: readonly RecordedEvent[]): Timeline {
+/** Fold one stored event; one that does not match its schema only advances the revision. */
+function step(state: EpisodeState, event: EpisodeEvent | null): EpisodeState {
+  return event ? evolve(state, event) : { ...state, revision: state.revision + 1 };
+}
+
+export function buildTimeline(episodeId: string, records: readonly RecordedEvent[], registry: Registry = UPCASTERS): Timeline {
   let state = initialState();
   const entries: TimelineEntry[] = [];
-  for (const stored of records) {
-    const r = upcastRecorded(stored);
-    const event = { type: r.type, data: r.data } as EpisodeEvent;
-    // evolve ignores what it does not know; the integrity report names such events.
-    const next = evolve(state, event);
+  const reads = records.map((stored) => read(stored, registry));
+  records.forEach((stored, i) => {
+    const { current: r, event, problem } = reads[i]!;
+    const next = step(state, event);
     const { revision: _before, ...prevComparable } = state;
     const { revision: _after, ...nextComparable } = next;
     entries.push({
@@ -94,10 +121,11 @@ export function buildTimeline(episodeId: string, records: readonly RecordedEvent
       data: r.data,
       changes: diff(prevComparable, nextComparable),
       state: next,
+      ...(problem ? { problem } : {}),
     });
     state = next;
-  }
-  return { episodeId, revision: records.length - 1, integrity: checkIntegrity(records), entries };
+  });
+  return { episodeId, revision: records.length - 1, integrity: integrity(records, reads.map((x) => x.problem)), entries };
 }
 
 /** The entry current at a revision or at a time (the last recorded at or before it). */
@@ -112,5 +140,6 @@ export function entryAsOf(timeline: Timeline, as: { revision?: number; at?: stri
   return timeline.entries[timeline.entries.length - 1];
 }
 
-export const foldState = (records: readonly RecordedEvent[]): EpisodeState =>
-  records.reduce((s, r) => evolve(s, { type: upcastRecorded(r).type, data: upcastRecorded(r).data } as EpisodeEvent), initialState());
+/** The episode's state after the given stored events, folded as the timeline folds them. */
+export const foldState = (records: readonly RecordedEvent[], registry: Registry = UPCASTERS): EpisodeState =>
+  records.reduce((s, r) => step(s, read(r, registry).event), initialState());

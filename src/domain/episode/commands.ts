@@ -117,6 +117,28 @@ export const EpisodeCommand = z.discriminatedUnion('type', [
   RecordRegistryFollowUp,
 ]);
 export type EpisodeCommand = z.infer<typeof EpisodeCommand>;
+
+/**
+ * Schema version per command type. Commands are not stored, but their shape is what clients
+ * send: a change that breaks it takes a new version (and the old form keeps working).
+ */
+export const EPISODE_COMMAND_VERSIONS: Record<EpisodeCommand['type'], number> = {
+  StartAssignment: 1,
+  EditWelcomeText: 1,
+  HideModule: 1,
+  ShowModule: 1,
+  CompletePart: 1,
+  RevealExercises: 1,
+  ActivatePlan: 1,
+  ReportActivity: 1,
+  SendMessage: 1,
+  MarkMessagesRead: 1,
+  ChangeTherapist: 1,
+  RecordJournalEntry: 1,
+  CorrectJournalEntry: 1,
+  EndEpisode: 1,
+  RecordRegistryFollowUp: 1,
+};
 export type CommandOf<T extends EpisodeCommand['type']> = Extract<EpisodeCommand, { type: T }>;
 
 export const ActorRole = z.enum(['therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway']);

@@ -33,6 +33,10 @@ export const CatalogueSchema = z
     unique(c.exerciseProgrammes.map((p) => p.id), 'programme');
     unique(c.exerciseProgrammes.flatMap((p) => p.exercises.map((e) => e.id)), 'exercise');
     unique(c.planQuestions.map((q) => q.id), 'question');
+    // Exercise films open after the training introduction, so there must be one to complete.
+    for (const m of c.modules)
+      if (m.parts.filter((p) => p.trainingIntroduction).length > 1) ctx.addIssue({ code: 'custom', message: `module ${m.id} has more than one training introduction` });
+    if (!c.modules.some((m) => m.parts.some((p) => p.trainingIntroduction))) ctx.addIssue({ code: 'custom', message: 'no module has a training introduction' });
   });
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;

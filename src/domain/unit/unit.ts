@@ -2,8 +2,10 @@
 // Stream `unit-<hsa id>`.
 import { z } from 'zod';
 import { DomainError, refuse } from '../shared/domain-error';
-import { DEFAULT_UNIT_SETTINGS, UnitSettings } from '../rules';
+import { DEFAULT_UNIT_SETTINGS, KVA_ARTROSSKOLA, UnitSettings } from '../rules';
 import type { DecisionContext } from '../episode/commands';
+import { isValidKvaCode } from '../reference/code-lists';
+import { localDate } from '../shared/time';
 
 const Instant = z.iso.datetime({ offset: true });
 const Id = z.string().min(1).max(200);
@@ -43,6 +45,8 @@ export const WithdrawAbsenceNotice = z.object({
 });
 export const UnitCommand = z.discriminatedUnion('type', [ChangeUnitSettings, PublishAbsenceNotice, WithdrawAbsenceNotice]);
 export type UnitCommand = z.infer<typeof UnitCommand>;
+/** Schema version per unit command type (see EPISODE_COMMAND_VERSIONS). */
+export const UNIT_COMMAND_VERSIONS: Record<UnitCommand['type'], number> = { ChangeUnitSettings: 1, PublishAbsenceNotice: 1, WithdrawAbsenceNotice: 1 };
 
 export interface AbsenceNotice {
   readonly noticeId: string;
@@ -81,6 +85,8 @@ export function decideUnit(command: UnitCommand, state: UnitState, ctx: Decision
         throw new DomainError('INVALID_SETTINGS', 'The unit settings are not valid.', 'unacceptable',
           parsed.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message })));
       const settings = parsed.data;
+      const problems = journalCodeProblems(settings, localDate(ctx.now));
+      if (problems.length > 0) throw new DomainError('INVALID_SETTINGS', 'The unit settings are not valid.', 'unacceptable', problems);
       if (JSON.stringify(settings) === JSON.stringify(state.settings)) return [];
       return [{ type: 'UnitSettingsChanged', data: { unitId: command.data.unitId, settings, by, at: ctx.now } }];
     }
@@ -98,6 +104,14 @@ export function decideUnit(command: UnitCommand, state: UnitState, ctx: Decision
       return [{ type: 'AbsenceNoticeWithdrawn', data: { ...command.data, by, at: ctx.now } }];
     }
   }
+}
+
+/** GB020 on every obligation, and only KVÅ codes of the code list in force today (ZV051 may replace ZV044). */
+function journalCodeProblems(settings: UnitSettings, today: string): { path: string; problem: string }[] {
+  return Object.entries(settings.journalCodes).flatMap(([trigger, codes]) => [
+    ...(codes.includes(KVA_ARTROSSKOLA) ? [] : [{ path: `journalCodes.${trigger}`, problem: `${KVA_ARTROSSKOLA} (artrosskola) is registered on every contact` }]),
+    ...codes.filter((code) => !isValidKvaCode(code, today)).map((code) => ({ path: `journalCodes.${trigger}`, problem: `${code} is not a KVÅ code in force` })),
+  ]);
 }
 
 /** Notices in force at `now`. */
