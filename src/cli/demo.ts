@@ -15,6 +15,7 @@ import { addDays } from '../domain/shared/time';
 import { ulid } from 'ulid';
 import { unitStreamId } from '../domain/unit/unit';
 import { ReadModels } from '../app/read/read-models.service';
+import { queryEpisodeProgress } from '../projections/episode-progress';
 
 /** A unit of its own, so the demo never collides with what you created by hand. */
 const UNIT = 'SE2321000131-E100';
@@ -62,9 +63,16 @@ async function main() {
   const ended: string[] = [];
   const active: string[] = [];
   if (seeded) {
+    // Name the seeded episodes again from the progress read model.
+    const reads = app.get(ReadModels);
+    await reads.awaitAfter((await store.headPosition()).toString());
+    const rows = await reads.db.selectFrom('episode_progress').select('episode_id').where('unit_id', '=', UNIT).orderBy('episode_id').execute();
+    const views = await Promise.all(rows.map((r) => queryEpisodeProgress(reads.db, r.episode_id as string)));
+    for (const v of views) if (v) (v.status === 'active' ? active : ended).push(v.episodeId);
+    const inProgress = views.find((v) => v?.status === 'active' && v.activityPlan)?.episodeId ?? active[0] ?? '<episodeId>';
     await close();
     console.log(`The demo unit ${UNIT} is already seeded in this store; here are the tokens again.`);
-    printTokens(config, [], [], '<episodeId>');
+    printTokens(config, ended, active, inProgress, false);
     return;
   }
   const day = (offset: number) => addDays(today, offset);
@@ -134,10 +142,10 @@ async function main() {
   // Leave the read models filled, so the service answers from them at once.
   await app.get(ReadModels).awaitAfter((await store.headPosition()).toString());
   await close();
-  printTokens(config, ended, active, inProgress);
+  printTokens(config, ended, active, inProgress, true);
 }
 
-function printTokens(config: ReturnType<typeof loadConfig>, ended: string[], active: string[], inProgress: string) {
+function printTokens(config: ReturnType<typeof loadConfig>, ended: string[], active: string[], inProgress: string, fresh: boolean) {
   const secret = config.jwtSecret!;
   const tokens = {
     therapist: mintToken(secret, { sub: THERAPISTS[1]!.id, name: THERAPISTS[1]!.name, role: 'therapist', unit: UNIT }),
@@ -148,7 +156,7 @@ function printTokens(config: ReturnType<typeof loadConfig>, ended: string[], act
   };
   const base = `http://${config.host}:${config.port}`;
   const lines = [
-    ended.length === 0 ? '' : `Seeded ${ended.length + active.length} episodes at ${UNIT} (${ended.length} ended, ${active.length} active) into ${config.eventStore === 'sqlite' ? config.sqliteFile : config.eventStore}.`,
+    !fresh ? '' : `Seeded ${ended.length + active.length} episodes at ${UNIT} (${ended.length} ended, ${active.length} active) into ${config.eventStore === 'sqlite' ? config.sqliteFile : config.eventStore}.`,
     'Start the service (npm start) and try, as each role:',
     '',
     `export THERAPIST=${tokens.therapist}`,

@@ -31,6 +31,13 @@ describe('the demo', () => {
     const token = (role: string) => new RegExp(`^export ${role}=(\\S+)$`, 'm').exec(run.stdout)![1]!;
     const inProgress = /\/episodes\/([0-9A-Z]{26}) -H "Authorization: Bearer \$THERAPIST"/.exec(run.stdout)![1]!;
 
+    // Run again: nothing is seeded twice, and the calls name the seeded episodes.
+    const again = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/demo.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8', timeout: 90_000 });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('already seeded');
+    expect(again.stdout).toContain(`/episodes/${inProgress} -H`);
+    expect(again.stdout).not.toContain('<episodeId>');
+
     const app = await buildApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv));
     await app.app.init();
     try {
