@@ -1,14 +1,15 @@
 // Opens the configured store for a command-line tool, from the same environment as the service.
-import { loadConfig, ConfigError } from '../app/config';
+import { loadConfig, ConfigError, type AppConfig } from '../app/config';
 import { openInfrastructure, type Infrastructure } from '../app/infrastructure';
 import type { EventStore } from '../event-store/event-store';
 
 /** The decrypted view of the configured store (personal fields readable unless erased). */
-export async function withStore<T>(work: (store: EventStore, infrastructure: Infrastructure) => Promise<T>): Promise<T> {
+export async function withStore<T>(work: (store: EventStore, infrastructure: Infrastructure, config: AppConfig) => Promise<T>): Promise<T> {
   let infrastructure: Infrastructure | undefined;
   try {
-    infrastructure = await openInfrastructure(loadConfig());
-    return await work(infrastructure.store, infrastructure);
+    const config = loadConfig();
+    infrastructure = await openInfrastructure(config);
+    return await work(infrastructure.store, infrastructure, config);
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
     throw error;

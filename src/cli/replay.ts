@@ -2,6 +2,7 @@
 // Prints an episode's timeline for an auditor, straight from the event store.
 import { parseArgs } from 'node:util';
 import { withStore } from './cli-store';
+import { recordCliAccess } from './cli-access';
 import { episodeStreamId } from '../domain/episode/decider';
 import { REPLAY_USAGE, replay, replayUsageError } from './replay-format';
 
@@ -16,8 +17,10 @@ async function main(): Promise<number> {
     console.error(`${usage}\n${REPLAY_USAGE}`);
     return 2;
   }
-  return withStore(async (store) => {
-    const out = replay(episodeId, await store.readStream(episodeStreamId(episodeId)), values);
+  return withStore(async (store, infrastructure, config) => {
+    const records = await store.readStream(episodeStreamId(episodeId));
+    await recordCliAccess(config, infrastructure, 'replay', episodeId, records, 'read');
+    const out = replay(episodeId, records, values);
     // Wait for the pipes to drain: process.exit would cut a long export short.
     await new Promise<void>((done) => process.stdout.write(out.stdout, () => done()));
     await new Promise<void>((done) => process.stderr.write(out.stderr, () => done()));
