@@ -242,7 +242,8 @@ export class EventStoreDbEventStore implements EventStore {
     });
     subscription.on('data', (resolved) => {
       const event = resolved.event;
-      if (!event || isSystem(event)) return;
+      // A dropped subscription may still flush buffered events; its successor covers them.
+      if (this.subscription !== subscription || !event || isSystem(event)) return;
       this.lastSeen = event.position;
       this.listeners.emit(event.position.commit);
     });

@@ -85,6 +85,10 @@ export class PostgresEventStore implements EventStore {
     // An idle pooled connection that dies (server restart) emits 'error'; the pool drops
     // it and the next query opens a new one. Unhandled, the event would crash the process.
     this.pool.on('error', () => undefined);
+    // A checked-out client idle inside a transaction (between two statements of an append)
+    // emits 'error' itself when the server ends its session; the statement in flight or the
+    // next one fails instead, and release() drops the client.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.sql = statements(this.tables, this.schema);
   }
 

@@ -10,8 +10,10 @@ import { Projector } from '../../src/projections/projector';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
 import { dumpTables } from './harness';
 import { start, therapistOf, UNITS, World } from './world';
+import { PG_EXAMPLE, sayNotRun } from '../scale-out/not-run';
 
 const DATABASE_URL = process.env.DATABASE_URL;
+if (!DATABASE_URL) sayNotRun('PostgreSQL advisory-lock suite', 'DATABASE_URL', PG_EXAMPLE);
 const T1 = therapistOf(UNITS[0]);
 
 async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
@@ -27,9 +29,10 @@ const statuses = async (p: Projector) => Object.fromEntries((await p.lag()).proj
 // Runs only when DATABASE_URL names a PostgreSQL server (CI starts one); otherwise skipped.
 (DATABASE_URL ? describe : describe.skip)('advisory locks (PostgreSQL)', () => {
   const schema = `proj_locks_${randomBytes(4).toString('hex')}`;
-  const admin = new Pool({ connectionString: DATABASE_URL, max: 2 });
-  const store = new SqliteEventStore(':memory:');
-  const world = new World(store);
+  // Opened in beforeAll: a skipped suite's body still runs, and must open nothing.
+  let admin: Pool;
+  let store: SqliteEventStore;
+  let world: World;
   let dbs: Kysely<any>[] = [];
   const projectors: Projector[] = [];
   const open = () => {
@@ -39,6 +42,11 @@ const statuses = async (p: Projector) => Object.fromEntries((await p.lag()).proj
     projectors.push(projector);
     return projector;
   };
+  beforeAll(() => {
+    admin = new Pool({ connectionString: DATABASE_URL, max: 2 });
+    store = new SqliteEventStore(':memory:');
+    world = new World(store);
+  });
   afterAll(async () => {
     for (const p of projectors) await p.stop();
     for (const db of dbs) await db.destroy();
