@@ -22,7 +22,7 @@ describe('command-line reads in the access log', () => {
 
   it('replay and export record who read which episode', async () => {
     const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
-    const bearer = (claims: Record<string, string>) => ({ Authorization: `Bearer ${mintToken(config.jwtSecret!, claims)}` });
+    const bearer = (claims: Parameters<typeof mintToken>[1]) => ({ Authorization: `Bearer ${mintToken(config.jwtSecret!, claims)}` });
     let app = await buildApp(config);
     await app.app.init();
     const created = await request(app.app.getHttpServer())
