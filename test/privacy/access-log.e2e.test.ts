@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startApp, TestClock, THERAPIST, UNIT, type TestApp } from '../e2e/harness';
 import { SqliteAccessLogStore, verifyAccessLog } from '../../src/app/access-log/access-log-store';
+import { API_ROUTES } from '../../src/app/system/api-routes';
 
 const run = promisify(execFile);
 let t: TestApp;
@@ -62,9 +63,26 @@ describe('access log', () => {
     await store.append([rec('a'), rec('b'), rec('c')]);
     const db = store.database;
     db.exec("UPDATE access_log SET seq = -2 WHERE seq = 2; UPDATE access_log SET seq = 2 WHERE seq = 3; UPDATE access_log SET seq = 3 WHERE seq = -2;");
-    const problems = (await verifyAccessLog(store)).problems;
-    expect(problems.length).toBeGreaterThan(0);
-    expect(problems.every((p) => p.seq >= 2)).toBe(true);
+    expect((await verifyAccessLog(store)).problems.map((p) => [p.seq, p.problem])).toEqual([[2, 'reordered'], [3, 'reordered']]);
     await store.close();
+  });
+
+  it('has no way over HTTP to delete or change a record', async () => {
+    const auditor = t.auth('auditor');
+    const before = (await t.http.get('/access-log').query({ limit: 1000 }).set(auditor)).body.records;
+    expect(before.length).toBeGreaterThan(0);
+    const seq = before[0].seq;
+    const tries = [
+      await t.http.delete('/access-log').set(auditor),
+      await t.http.delete(`/access-log/${seq}`).set(auditor),
+      await t.http.put(`/access-log/${seq}`).set(auditor).send({ actorId: 'x' }),
+      await t.http.patch(`/access-log/${seq}`).set(auditor).send({ actorId: 'x' }),
+      await t.http.post('/access-log').set(auditor).send({ actorId: 'x' }),
+      await t.http.delete('/access-log').set(t.auth('unit_admin')),
+    ];
+    expect(tries.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404]);
+    const after = (await t.http.get('/access-log').query({ limit: 1000 }).set(auditor)).body.records;
+    expect(after).toEqual(before);
+    expect(API_ROUTES.filter((r) => r.path.startsWith('/access-log')).map((r) => r.method)).toEqual(['get']);
   });
 });

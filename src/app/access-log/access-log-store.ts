@@ -224,21 +224,69 @@ export interface VerifyProblem {
   readonly detail: string;
 }
 
-/** Walk the chain; report every record that was edited, removed or reordered. */
-export async function verifyAccessLog(store: AccessLogStore, pageSize = 5000): Promise<{ records: number; problems: VerifyProblem[] }> {
+export interface VerifyResult {
+  readonly records: number;
+  readonly problems: VerifyProblem[];
+  /** The last record: a log review writes it down, so that a later removal at the end shows. */
+  readonly head: { readonly seq: number; readonly hash: string } | null;
+}
+
+/** Moves are local in practice: look this far for the place a record was written at. */
+const MOVE_WINDOW = 1000;
+
+/** The sequence number a record's hash was made with, if it now sits elsewhere. */
+function writtenAt(r: AccessRecord): number | null {
+  for (let d = 1; d <= MOVE_WINDOW; d++)
+    for (const s of [r.seq - d, r.seq + d]) if (s >= 1 && hashRecord(s, r, r.prevHash) === r.hash) return s;
+  return null;
+}
+
+/**
+ * Walk the chain in order and name every record that was edited, removed or reordered:
+ * - edited: its content no longer matches its hash, or (when the hash was recomputed) the
+ *   next record still names the earlier hash;
+ * - reordered: its hash is right for another place in the sequence;
+ * - removed: records are missing before it (a gap, or the later records were renumbered).
+ * A removal at the very end leaves no trace in the chain: compare with the head a review wrote down.
+ */
+export async function verifyAccessLog(store: AccessLogStore, pageSize = 5000): Promise<VerifyResult> {
   const problems: VerifyProblem[] = [];
   let prev: AccessRecord | null = null;
+  let prevFlagged = false;
+  /** How far the records were renumbered (written as seq + shift), after a removal. */
+  let shift = 0;
   let count = 0;
   for (let page = await store.scan(0, pageSize); page.length > 0; page = await store.scan(page[page.length - 1]!.seq, pageSize)) {
+    const hashes = new Set(page.map((r) => r.hash));
     for (const r of page) {
       count++;
       const expectedSeq = prev ? prev.seq + 1 : 1;
       const expectedPrev = prev ? prev.hash : GENESIS;
-      if (hashRecord(r.seq, r, r.prevHash) !== r.hash) problems.push({ seq: r.seq, problem: 'edited', detail: 'its content does not match its hash' });
-      if (r.seq !== expectedSeq) problems.push({ seq: r.seq, problem: 'removed', detail: `expected record ${expectedSeq} before it` });
-      else if (r.prevHash !== expectedPrev) problems.push({ seq: r.seq, problem: 'reordered', detail: 'it does not follow the record before it in the chain' });
+      let flagged = true;
+      let nextShift = 0;
+      if (hashRecord(r.seq, r, r.prevHash) !== r.hash) {
+        const at = writtenAt(r);
+        if (at === null) problems.push({ seq: r.seq, problem: 'edited', detail: 'its content does not match its hash' });
+        else {
+          nextShift = at - r.seq;
+          const continuesRenumbering = shift > 0 && nextShift === shift && r.prevHash === expectedPrev;
+          if (continuesRenumbering) {
+            /* already reported at the first renumbered record */
+          } else if (at > r.seq && !hashes.has(r.prevHash))
+            problems.push({ seq: r.seq, problem: 'removed', detail: `${nextShift} record(s) before it were removed and the later ones renumbered (it was written as record ${at})` });
+          else problems.push({ seq: r.seq, problem: 'reordered', detail: `it was written as record ${at}` });
+        }
+      } else if (r.seq !== expectedSeq) {
+        const missing = r.seq - expectedSeq;
+        problems.push({ seq: r.seq, problem: 'removed', detail: missing === 1 ? `record ${expectedSeq} before it is missing` : `records ${expectedSeq} to ${r.seq - 1} before it are missing` });
+      } else if (r.prevHash !== expectedPrev && !prevFlagged) {
+        if (prev) problems.push({ seq: prev.seq, problem: 'edited', detail: `its hash was recomputed: record ${r.seq} still names the earlier one` });
+        else problems.push({ seq: r.seq, problem: 'removed', detail: 'the records before it are missing (it does not start the chain)' });
+      } else flagged = false;
       prev = r;
+      prevFlagged = flagged;
+      shift = nextShift;
     }
   }
-  return { records: count, problems };
+  return { records: count, problems, head: prev ? { seq: prev.seq, hash: prev.hash } : null };
 }

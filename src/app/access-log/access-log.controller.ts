@@ -10,16 +10,20 @@ import { localDate } from '../../domain/shared/time';
 import { DomainError } from '../../domain/shared/domain-error';
 import { AccessLogService } from './access-log.service';
 
-const AccessLogQuery = z
+// As the other reads (src/app/read/query-schemas.ts): an empty value counts as absent,
+// unknown parameters are refused.
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const AccessLogQuery = z
   .object({
-    personnummer: z.string().max(20).optional(),
-    userId: z.string().min(1).max(200).optional(),
-    unitId: z.string().min(1).max(200).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    afterSeq: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
-    after: z.string().optional(),
+    personnummer: optional(z.string().max(20)),
+    userId: optional(z.string().min(1).max(200)),
+    unitId: optional(z.string().min(1).max(200)),
+    from: optional(z.iso.datetime({ offset: true })),
+    to: optional(z.iso.datetime({ offset: true })),
+    afterSeq: optional(z.coerce.number().int().min(0)),
+    limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1000).default(200)),
+    after: optional(z.string().max(40)),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ERASED } from '../../domain/shared/personal-data';
 import { PatientIndex } from '../episodes/patient-index';
 import type { Actor } from '../auth/actor';
+import { ApiError } from '../http/api-error';
 import { CLOCK, type Clock } from '../tokens';
 import type { AccessLogStore } from './access-log-store';
 
@@ -23,11 +24,14 @@ export class AccessLogService {
     private readonly patients: PatientIndex,
   ) {}
 
-  /** One record per patient shown; nothing for an answer that shows no patient. */
+  /**
+   * One record per patient shown; nothing for an answer that shows no patient. When the
+   * log cannot be written the answer must not leave: 503, and the data is not shown.
+   */
   async record(actor: Actor, endpoint: string, shown: readonly PatientShown[], action = 'read'): Promise<void> {
     if (shown.length === 0) return;
     const at = this.clock.now();
-    await this.store.append(
+    await this.append(
       shown.map((p) => ({
         at,
         actorId: actor.id,
@@ -41,6 +45,15 @@ export class AccessLogService {
         patientUnitId: p.unitId,
       })),
     );
+  }
+
+  private async append(records: Parameters<AccessLogStore['append']>[0]): Promise<void> {
+    try {
+      await this.store.append(records);
+    } catch (error) {
+      const cause = error instanceof Error ? error.name : 'unknown';
+      throw new ApiError(503, 'ACCESS_LOG_UNAVAILABLE', `The access log cannot be written (${cause}), so the data is not shown; retry shortly.`);
+    }
   }
 
   patientKeyOf(personnummer: string): string {
