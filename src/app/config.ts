@@ -38,8 +38,6 @@ const Env = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(60000).default(1200),
   })
   .superRefine((env, ctx) => {
-    if (env.EVENT_STORE === 'postgres' && !env.DATABASE_URL)
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'EVENT_STORE=postgres needs DATABASE_URL' });
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTOREDB_URL)
       ctx.addIssue({ code: 'custom', path: ['EVENTSTOREDB_URL'], message: 'EVENT_STORE=eventstoredb needs EVENTSTOREDB_URL' });
     if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL)

@@ -21,12 +21,27 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-/** PostgreSQL holds keys and the access log when the events live on a server. */
-const usesPostgres = (config: AppConfig) => Boolean(config.databaseUrl) && config.eventStore !== 'sqlite';
+/**
+ * PostgreSQL holds keys, the access log and the read models when the events live on a
+ * server: with EVENT_STORE=postgres (DATABASE_URL or the libpq PG* variables), and beside
+ * EventStoreDB when DATABASE_URL is set.
+ */
+export const usesPostgres = (config: AppConfig) =>
+  config.eventStore === 'postgres' || (config.eventStore === 'eventstoredb' && Boolean(config.databaseUrl));
+
+/** A pool that survives the server ending its sessions (restart, failover): the next query reconnects. */
+export function resilientPool(config: AppConfig, max: number): Pool {
+  const pool = new Pool({ connectionString: config.databaseUrl, max, connectionTimeoutMillis: 5000 });
+  // An idle client whose session ends emits 'error' on the pool, a checked-out one on itself;
+  // unhandled, either would crash the process. The failed query reports the error instead.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
 
 export async function openAccessLogStore(config: AppConfig): Promise<{ store: AccessLogStore; close(): Promise<void> }> {
   if (usesPostgres(config)) {
-    const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
+    const pool = resilientPool(config, 2);
     return { store: new PostgresAccessLogStore(pool, config.databaseSchema ?? 'public'), close: () => pool.end() };
   }
   const store = new SqliteAccessLogStore(config.sqliteFile === ':memory:' ? ':memory:' : config.accessLogFile);
@@ -49,7 +64,7 @@ export async function openInfrastructure(config: AppConfig, options: { rawStore?
   let keyStore: KeyStore;
   let accessLog: AccessLogStore;
   if (usesPostgres(config)) {
-    pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+    pool = resilientPool(config, 4);
     keyStore = new PostgresKeyStore(pool, config.databaseSchema ?? 'public');
     accessLog = new PostgresAccessLogStore(pool, config.databaseSchema ?? 'public');
   } else {

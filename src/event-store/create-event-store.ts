@@ -12,7 +12,10 @@ export interface EventStoreConfig {
   readonly kind: EventStoreKind;
   /** SQLite: a file path (directories are created) or ':memory:'. Default ./data/events.db. */
   readonly sqliteFile?: string;
-  /** PostgreSQL: a connection string, required for kind 'postgres'. */
+  /**
+   * PostgreSQL: a connection string. Without it the standard libpq variables apply (PGHOST,
+   * PGPORT, PGUSER, PGPASSWORD, PGDATABASE; by default localhost:5432 as the OS user).
+   */
   readonly databaseUrl?: string;
   /** PostgreSQL: the schema for the event tables (default `public`). */
   readonly postgresSchema?: string;
@@ -34,9 +37,6 @@ export async function createEventStore(config: EventStoreConfig): Promise<EventS
     case 'sqlite':
       return SqliteEventStore.open(config.sqliteFile ?? DEFAULT_SQLITE_FILE);
     case 'postgres':
-      if (!config.databaseUrl) {
-        throw new EventStoreConfigError('Event store "postgres" needs a database URL (DATABASE_URL), e.g. postgres://user@host:5432/db');
-      }
       return PostgresEventStore.create({ connectionString: config.databaseUrl, schema: config.postgresSchema });
     case 'eventstoredb':
       if (!config.eventStoreDbUrl) {

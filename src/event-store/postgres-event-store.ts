@@ -25,7 +25,8 @@ import { AppendedListeners, assertAppendable, assertBatchSize, revisionMatches }
 import { advisoryKey, migratePostgres, PostgresTables, postgresTables } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
-  readonly connectionString: string;
+  /** Without it, the libpq variables (PGHOST, PGUSER, PGDATABASE, ...) and their defaults apply. */
+  readonly connectionString?: string;
   /** The schema holding the event tables (default `public`); created if missing. */
   readonly schema?: string;
   /** Connections in the pool (default 10). */
@@ -64,7 +65,7 @@ export class PostgresEventStore implements EventStore {
   readonly schema: string;
   readonly tables: PostgresTables;
 
-  private readonly connectionString: string;
+  private readonly connectionString: string | undefined;
   private readonly listeners = new AppendedListeners();
   private listener: Client | undefined;
   private listenedBefore = false;

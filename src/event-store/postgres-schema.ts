@@ -35,6 +35,13 @@ export function advisoryKey(schema: string): number {
 const MIGRATE_LOCK = 0x45530001;
 
 /**
+ * The one lock every DDL on a schema takes (event store, key store, access log, read
+ * models): `CREATE SCHEMA/TABLE IF NOT EXISTS` run by two sessions at once can fail on
+ * PostgreSQL's catalog indexes, so creators of one schema queue here.
+ */
+export const schemaDdlLockSql = (schema: string) => `SELECT pg_advisory_xact_lock(${MIGRATE_LOCK}, ${advisoryKey(schema)})`;
+
+/**
  * Each entry upgrades the schema by one version; never edit one that has shipped.
  * data and metadata are `json`, not `jsonb`: stored as given (key order kept), cheaper to
  * write, and nothing queries inside them (the projections read through readAll).
@@ -70,7 +77,7 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<void>
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATE_LOCK}, ${advisoryKey(schema)})`);
+    await client.query(schemaDdlLockSql(schema));
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,

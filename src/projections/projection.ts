@@ -54,6 +54,8 @@ export type ReadModelDbConfig =
   | {
       readonly kind: 'postgres';
       readonly pool?: Pool;
+      /** The given pool is handed over: destroy() ends it (default: borrowed, left open). */
+      readonly owned?: boolean;
       readonly connectionString?: string;
       /** Schema for the read-model tables (created by the projector when missing). */
       readonly schema?: string;
@@ -96,14 +98,22 @@ export function createReadModelDb(config: ReadModelDbConfig): Kysely<any> {
     infos.set(db, { dialect: 'sqlite' });
     return db;
   }
-  const owned = !config.pool;
-  const pool = config.pool ?? new Pool({ connectionString: config.connectionString, ...config.poolConfig });
+  const owned = !config.pool || config.owned === true;
+  const pool = config.pool ?? ownPool(config.connectionString, config.poolConfig);
   // Kysely ends the pool on destroy(); a borrowed pool (the event store's) must stay open.
   const dialectPool = owned ? pool : { connect: () => pool.connect(), end: async () => undefined };
   const base = new Kysely<any>({ dialect: new PostgresDialect({ pool: dialectPool as unknown as Pool }) });
   const db = config.schema ? base.withSchema(config.schema) : base;
   infos.set(db, { dialect: 'postgres', schema: config.schema, pool });
   return db;
+}
+
+/** A pool of our own that survives the server ending sessions: the failed query reports it, the next reconnects. */
+function ownPool(connectionString: string | undefined, poolConfig: PoolConfig | undefined): Pool {
+  const pool = new Pool({ connectionString, ...poolConfig });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 /** Dialect and schema of a read-model database made by createReadModelDb. */

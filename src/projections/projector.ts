@@ -12,6 +12,7 @@ import { createIndexSqls, createTableSql, dropTableSql, run, type SqlTarget } fr
 import { ensureCheckpointTable, readCheckpoints, withWriteTransaction, writeCheckpoints } from './checkpoints';
 import { rebuildProjections, type RebuildOptions, type RebuildResult } from './rebuild';
 import { AdvisoryLocks } from './pg-lock';
+import { schemaDdlLockSql } from '../event-store/postgres-schema';
 
 export interface BatchCommitted {
   /** The last position of the batch, now every listed projection's checkpoint. */
@@ -213,7 +214,7 @@ export class Projector {
     const t = this.target;
     await withWriteTransaction(db, t, async (trx) => {
       // Serialise table creation between processes sharing a PostgreSQL database.
-      if (t.dialect === 'postgres') await run(trx, t, "SELECT pg_advisory_xact_lock(hashtextextended('artrosskola.projection-init', 0))");
+      if (t.dialect === 'postgres') await run(trx, t, schemaDdlLockSql(t.schema ?? 'public'));
       await ensureCheckpointTable(trx, t);
       const stored = await readCheckpoints(trx, t, [...this.runners.keys()], true);
       const reset: { name: string; version: number; position: bigint }[] = [];

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
 import type { Pool } from 'pg';
+import { ensureSchemaObjects } from '../pg-ddl';
 
 export interface AccessInput {
   readonly at: string;
@@ -160,7 +161,7 @@ export class SqliteAccessLogStore implements AccessLogStore {
 
 export class PostgresAccessLogStore implements AccessLogStore {
   private readonly table: string;
-  private readonly ready: Promise<unknown>;
+  private readonly ready: () => Promise<void>;
 
   constructor(
     private readonly pool: Pool,
@@ -168,14 +169,18 @@ export class PostgresAccessLogStore implements AccessLogStore {
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
     this.table = `${schema}.access_log`;
-    this.ready = pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; ${DDL(this.table)};
+    this.ready = ensureSchemaObjects(
+      pool,
+      schema,
+      `CREATE SCHEMA IF NOT EXISTS ${schema}; ${DDL(this.table)};
       CREATE INDEX IF NOT EXISTS access_log_patient ON ${this.table} (patient_key, seq);
-      CREATE INDEX IF NOT EXISTS access_log_actor ON ${this.table} (actor_id, seq);`);
+      CREATE INDEX IF NOT EXISTS access_log_actor ON ${this.table} (actor_id, seq);`,
+    );
   }
 
   async append(records: readonly AccessInput[]) {
     if (records.length === 0) return;
-    await this.ready;
+    await this.ready();
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -202,14 +207,14 @@ export class PostgresAccessLogStore implements AccessLogStore {
   }
 
   async query(f: AccessFilter) {
-    await this.ready;
+    await this.ready();
     const w = where(f, (i) => `$${i}`);
     const rows = (await this.pool.query(`SELECT ${COLUMNS} FROM ${this.table} ${w.sql} ORDER BY seq LIMIT ${Math.min(f.limit ?? 500, 5000)}`, w.params)).rows as Row[];
     return rows.map(fromRow);
   }
 
   async scan(afterSeq: number, limit: number) {
-    await this.ready;
+    await this.ready();
     return ((await this.pool.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit])).rows as Row[]).map(fromRow);
   }
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
 import type { Pool } from 'pg';
+import { ensureSchemaObjects } from '../pg-ddl';
 
 export interface StoredKey {
   readonly keyId: string;
@@ -74,25 +75,25 @@ export class SqliteKeyStore implements KeyStore {
 }
 
 export class PostgresKeyStore implements KeyStore {
-  private ready: Promise<void>;
+  private readonly ready: () => Promise<void>;
 
   constructor(
     private readonly pool: Pool,
     private readonly schema = 'public',
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
-    this.ready = this.pool
-      .query(
-        `CREATE SCHEMA IF NOT EXISTS ${schema};
-         CREATE TABLE IF NOT EXISTS ${schema}.patient_keys (
-           key_id TEXT PRIMARY KEY, patient_ref TEXT NOT NULL, wrapped BYTEA, created_at TEXT NOT NULL, destroyed_at TEXT);
-         CREATE INDEX IF NOT EXISTS patient_keys_ref ON ${schema}.patient_keys (patient_ref, created_at);`,
-      )
-      .then(() => undefined);
+    this.ready = ensureSchemaObjects(
+      pool,
+      schema,
+      `CREATE SCHEMA IF NOT EXISTS ${schema};
+       CREATE TABLE IF NOT EXISTS ${schema}.patient_keys (
+         key_id TEXT PRIMARY KEY, patient_ref TEXT NOT NULL, wrapped BYTEA, created_at TEXT NOT NULL, destroyed_at TEXT);
+       CREATE INDEX IF NOT EXISTS patient_keys_ref ON ${schema}.patient_keys (patient_ref, created_at);`,
+    );
   }
 
   private async query(sql: string, params: unknown[]) {
-    await this.ready;
+    await this.ready();
     return this.pool.query(sql.replaceAll('patient_keys', `${this.schema}.patient_keys`), params);
   }
 

@@ -9,6 +9,7 @@ import { createReadModelDb } from '../../projections/projection';
 import { Projector } from '../../projections/projector';
 import { ALL_PROJECTIONS } from '../../projections/all-projections';
 import type { AppConfig } from '../config';
+import { resilientPool, usesPostgres } from '../infrastructure';
 
 export interface ReadSide {
   readonly db: Kysely<any>;
@@ -20,13 +21,11 @@ export interface ReadSide {
 }
 
 /** Where the read models live for this configuration. */
-export function readModelsOnPostgres(config: AppConfig): boolean {
-  return config.eventStore !== 'sqlite' && Boolean(config.databaseUrl);
-}
+export const readModelsOnPostgres = (config: AppConfig): boolean => usesPostgres(config);
 
 export function openReadModelDb(config: AppConfig): Kysely<any> {
   if (readModelsOnPostgres(config))
-    return createReadModelDb({ kind: 'postgres', connectionString: config.databaseUrl, schema: config.databaseSchema, poolConfig: { max: 4 } });
+    return createReadModelDb({ kind: 'postgres', pool: resilientPool(config, 4), owned: true, schema: config.databaseSchema });
   return createReadModelDb({ kind: 'sqlite', file: config.sqliteFile === ':memory:' ? ':memory:' : config.readModelFile });
 }
 
