@@ -54,7 +54,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy, Heal
    * wait for the head as it was when the read arrived.
    */
   async awaitAfter(after: unknown): Promise<void> {
-    if (after === undefined) {
+    if (after === undefined || after === '') {
       await this.side.projector.waitFor(await this.side.headPosition(), CATCH_UP_WAIT_MS);
       return;
     }
