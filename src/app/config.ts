@@ -29,6 +29,8 @@ const Env = z
       .optional(),
     /** Command retries on internal concurrency conflicts (no If-Match). */
     WRITE_RETRIES: z.coerce.number().int().min(0).max(50).default(10),
+    /** Folded episodes kept in memory between commands (0: read every stream whole). */
+    EPISODE_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose', 'silent']).default('log'),
     BODY_LIMIT: z
       .string()
@@ -71,6 +73,7 @@ export interface AppConfig {
   readonly accessLogFile: string;
   readonly masterKeyFile: string;
   readonly writeRetries: number;
+  readonly episodeCacheSize: number;
   readonly logLevel: string;
   readonly bodyLimit: string;
   /** Requests per user per minute and instance; 0 disables the limit. */
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     accessLogFile: path.join(dataDir, 'access-log.db'),
     masterKeyFile: path.join(dataDir, 'master.key'),
     writeRetries: e.WRITE_RETRIES,
+    episodeCacheSize: e.EPISODE_CACHE_SIZE,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -30,6 +30,13 @@ export interface ProjectorOptions {
   /** Events per live batch (default 500). */
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
+  /**
+   * Under a steady stream of appends, wait this long after a batch that reached the head
+   * before reading the next one, so that one transaction applies many events (and rows
+   * touched by several events are written once). Skipped while a reader waits (`waitFor`).
+   * Default 0: apply every append at once.
+   */
+  readonly lingerMs?: number;
   readonly retryDelayMs?: number;
   /** Called after each committed batch; awaited, so a test can pause the projector here. */
   readonly onBatchCommitted?: (info: BatchCommitted) => void | Promise<void>;
@@ -82,6 +89,7 @@ export class Projector {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private signalled = false;
+  private lastBatchPartial = true;
   private unsubscribe: (() => void) | undefined;
   private mutex: Promise<unknown> = Promise.resolve();
 
@@ -256,9 +264,26 @@ export class Projector {
       } catch (error) {
         this.log('projector: batch failed', error);
       }
-      if (progressed || !this.running) continue;
+      if (!this.running) continue;
+      if (progressed) {
+        if (this.lastBatchPartial && this.waiters.size === 0 && (this.options.lingerMs ?? 0) > 0) await this.linger();
+        continue;
+      }
       await this.idle();
     }
+  }
+
+  /** A short pause that a waiting reader or stop() cuts short. */
+  private linger(): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, this.options.lingerMs);
+      this.wake = () => (this.waiters.size > 0 || !this.running ? finish() : undefined);
+    });
   }
 
   private idle(): Promise<void> {
@@ -308,6 +333,7 @@ export class Projector {
     if (ready.length === 0) return false;
     const from = ready.reduce((min, r) => (r.position < min ? r.position : min), ready[0].position);
     const raw = await this.readBatch(from);
+    this.lastBatchPartial = raw.length < (this.options.batchSize ?? 500);
     if (raw.length === 0) return false;
     const { upcast } = this.options;
     const events = upcast ? raw.map(upcast) : raw;

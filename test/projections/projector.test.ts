@@ -68,6 +68,23 @@ for (const backend of BACKENDS) {
       expect(lag.projections.map((p) => [p.name, p.status, p.behind])).toContainEqual(['dashboard', 'live', '0']);
     });
 
+    it('with lingerMs, applies a stream of appends in few transactions, yet answers a waiting reader at once', async () => {
+      const batches: number[] = [];
+      s = await setup(backend, { pollIntervalMs: 60_000, lingerMs: 150, onBatchCommitted: (b) => void batches.push(b.events) });
+      await s.projector.start();
+      // Ten appends 10 ms apart: without lingering about ten transactions, with it two or three.
+      for (let i = 0; i < 10; i++) {
+        await s.world.episode(`L${i}`, start(`L${i}`), T1);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const head = await s.store.headPosition();
+      const t0 = Date.now();
+      expect(await s.projector.waitFor(head, 5000)).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(140); // the waiting reader cut the linger short
+      expect(batches.length).toBeLessThanOrEqual(4);
+      expect((await queryDashboard(s.db, { unitId: U1 })).episodes).toHaveLength(10);
+    });
+
     it('falls back to polling when no signal comes', async () => {
       s = await setup(backend, { pollIntervalMs: 20 });
       const store = s.store;

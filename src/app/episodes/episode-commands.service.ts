@@ -15,6 +15,7 @@ import { toDomainEvent, toNewEvents } from '../events/event-codec';
 import type { Actor } from '../auth/actor';
 import { CLOCK, EVENT_STORE, type Clock } from '../tokens';
 import { AppConfigToken } from '../tokens';
+import { EpisodeCache, extendEpisode, keyedBy, type CachedEpisode } from './episode-cache';
 import type { AppConfig } from '../config';
 import { backoffBeforeRetry } from './retry-backoff';
 
@@ -36,7 +37,7 @@ export interface WriteAnswer {
 
 export interface LoadedEpisode {
   readonly state: EpisodeState;
-  readonly records: readonly RecordedEvent[];
+  readonly episode: CachedEpisode;
 }
 
 export const foldRecords = (records: readonly RecordedEvent[]): EpisodeState =>
@@ -58,15 +59,23 @@ export function metadataFor(actor: Actor, options: WriteOptions, extra: Record<s
 }
 
 /** Events this actor already wrote with this key, or null. A key reused for another request is a 422. */
-export function priorWrite(records: readonly RecordedEvent[], actor: Actor, options: WriteOptions): RecordedEvent[] | null {
+export function priorWrite(records: readonly RecordedEvent[], actor: Actor, options: WriteOptions): readonly RecordedEvent[] | null {
   if (!options.idempotencyKey) return null;
   const prior = records.filter((r) => r.metadata.idempotencyKey === options.idempotencyKey && r.metadata.actorId === actor.id);
   if (prior.length === 0) return null;
-  if (options.requestHash && prior[0]!.metadata.requestHash !== options.requestHash)
-    throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.');
   // Only the first command with the key counts.
   const commandId = prior[0]!.metadata.commandId;
-  return prior.filter((r) => r.metadata.commandId === commandId);
+  return checkedPrior(
+    prior.filter((r) => r.metadata.commandId === commandId),
+    options,
+  );
+}
+
+/** The first command's records for a key, refused (422) when the retry is another request. */
+function checkedPrior(prior: readonly RecordedEvent[], options: WriteOptions): readonly RecordedEvent[] {
+  if (options.requestHash && prior[0]!.metadata.requestHash !== options.requestHash)
+    throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.');
+  return prior;
 }
 
 /** The extra fields a write answers with, from the events it wrote. */
@@ -97,20 +106,35 @@ export function answerFrom(episodeId: string, records: readonly RecordedEvent[])
 
 @Injectable()
 export class EpisodeCommandsService {
+  private readonly cache: EpisodeCache;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AppConfigToken) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.cache = new EpisodeCache(config.episodeCacheSize);
+  }
 
-  /** Load an episode the actor may see; another unit's episode looks like a missing one. */
+  /** Forget every folded episode (after an erasure: states hold decrypted fields). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * Load an episode the actor may see; another unit's episode looks like a missing one.
+   * Reads only the events after the cached revision (all of them on a cache miss).
+   */
   async load(episodeId: string, actor: Actor): Promise<LoadedEpisode> {
-    const records = await this.store.readStream(episodeStreamId(episodeId));
-    const state = foldRecords(records);
-    if (state.status === 'none') throw notFound('The episode');
+    const cached = this.cache.get(episodeId);
+    const from = cached ? cached.state.revision + 1 : 0;
+    const episode = extendEpisode(cached, await this.store.readStream(episodeStreamId(episodeId), { from }));
+    if (!episode || episode.state.status === 'none') throw notFound('The episode');
+    this.cache.set(episodeId, episode);
+    const { state } = episode;
     if (actor.unitId !== undefined && state.unitId !== actor.unitId) throw notFound('The episode');
     if (actor.episodeId !== undefined && actor.episodeId !== episodeId) throw notFound('The episode');
-    return { state, records };
+    return { state, episode };
   }
 
   async execute(
@@ -121,21 +145,18 @@ export class EpisodeCommandsService {
     after?: (state: EpisodeState, written: readonly EpisodeEvent[]) => Promise<void>,
   ): Promise<WriteAnswer> {
     for (let attempt = 0; ; attempt++) {
-      const { state, records } = await this.load(episodeId, actor);
-      const prior = priorWrite(records, actor, options);
-      if (prior) return answerFrom(episodeId, prior);
+      const { state, episode } = await this.load(episodeId, actor);
+      const keyed = options.idempotencyKey ? episode.keyed.get(keyedBy(actor.id, options.idempotencyKey)) : undefined;
+      if (keyed) return answerFrom(episodeId, checkedPrior(keyed, options));
       if (options.ifMatch !== undefined && options.ifMatch !== state.revision)
         throw new ApiError(412, 'REVISION_MISMATCH', `The episode is at revision ${state.revision}, not ${options.ifMatch}.`);
 
       const ctx: DecisionContext = { now: this.clock.now(), actor: { id: actor.id, role: actor.role, unitId: actor.unitId } };
       const events = decide(command, state, ctx);
-      if (events.length === 0) {
-        const last = records[records.length - 1]!;
-        return { episodeId, revision: last.revision, position: last.position.toString(), unchanged: true };
-      }
+      if (events.length === 0) return { episodeId, revision: state.revision, position: episode.lastPosition.toString(), unchanged: true };
       // The patient's keyed reference travels in every event's metadata: it selects the key
       // that encrypts personal fields, and lets an erasure find what it covers.
-      const patientRef = records[0]!.metadata.patientRef;
+      const patientRef = episode.patientRef;
       const metadata = metadataFor(actor, options, typeof patientRef === 'string' ? { patientRef } : {});
       let result: AppendResult;
       try {
@@ -150,6 +171,8 @@ export class EpisodeCommandsService {
         await backoffBeforeRetry(attempt + 1);
         continue;
       }
+      const next = extendEpisode(episode, result.records);
+      if (next) this.cache.set(episodeId, next);
       // Outside the retry: the command is written, and must not be decided and appended again.
       if (after) await after(events.reduce(evolve, state), events);
       return {

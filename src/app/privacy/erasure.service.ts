@@ -11,7 +11,7 @@ import { parseIdentityNumber } from '../../domain/shared/personnummer';
 import { localDate } from '../../domain/shared/time';
 import { DomainError } from '../../domain/shared/domain-error';
 import { toDomainEvent, toNewEvents } from '../events/event-codec';
-import { metadataFor, type WriteOptions } from '../episodes/episode-commands.service';
+import { EpisodeCommandsService, metadataFor, type WriteOptions } from '../episodes/episode-commands.service';
 import { AssignmentService } from '../episodes/assignment.service';
 import { PatientIndex } from '../episodes/patient-index';
 import { notFound } from '../http/api-error';
@@ -31,6 +31,7 @@ export class ErasureService {
     private readonly patients: PatientIndex,
     private readonly keyring: Keyring,
     private readonly assignments: AssignmentService,
+    private readonly episodes: EpisodeCommandsService,
   ) {}
 
   async erase(unitId: string, body: z.infer<typeof ErasureBody>, actor: Actor, options: WriteOptions) {
@@ -49,6 +50,8 @@ export class ErasureService {
         const result = await this.store.appendToStream(stream, toNewEvents(events, metadataFor(actor, options, { patientRef })), { expectedRevision: state.revision });
         // After the event: a crash here leaves the key, and a retry of the erasure destroys it.
         const keysDestroyed = await this.keyring.destroy(patientRef);
+        // Folded episodes in memory hold decrypted fields: forget them with the key.
+        this.episodes.forgetAll();
         return { unitId, erased: true, episodeIds: state.episodeIds, keysDestroyed, revision: result.nextExpectedRevision, position: result.lastPosition.toString() };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= this.config.writeRetries) throw error;

@@ -90,8 +90,26 @@ export function diff(before: unknown, after: unknown, path = ''): Change[] {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => diff(before[k], after[k], path ? `${path}.${k}` : k));
   }
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (sameValue(before, after)) return [];
   return [{ path, from: before ?? null, to: after ?? null }];
+}
+
+/**
+ * JSON equality, short-cut by identity: evolve shares what an event did not change, so most
+ * elements of a grown array are the very same objects (a stringify per entry made a long
+ * episode's timeline quadratic).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((x, i) => sameValue(x, other[i]));
+  }
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** Fold one stored event; one that does not match its schema only advances the revision. */

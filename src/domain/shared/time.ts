@@ -14,16 +14,32 @@ const partsFormatter = new Intl.DateTimeFormat('en-CA', {
   hourCycle: 'h23',
 });
 
-function zonedParts(instantMs: number) {
-  const p: Record<string, string> = {};
-  for (const { type, value } of partsFormatter.formatToParts(new Date(instantMs))) p[type] = value;
-  return p as { year: string; month: string; day: string; hour: string; minute: string; second: string };
+const HOUR_MS = 3_600_000;
+const offsets = new Map<number, number>();
+
+/**
+ * The zone's offset from UTC (ms) at an instant. Stockholm's offset changes only on whole
+ * UTC hours, so it is computed once per hour and remembered (formatToParts is slow, and
+ * every decision asks for today's date).
+ */
+function offsetAt(instantMs: number): number {
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const at = hour * HOUR_MS;
+    const p: Record<string, string> = {};
+    for (const { type, value } of partsFormatter.formatToParts(new Date(at))) p[type] = value;
+    offset = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - at;
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return offset;
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant in Stockholm. */
 export function localDate(instant: string): string {
-  const p = zonedParts(Date.parse(instant));
-  return `${p.year}-${p.month}-${p.day}`;
+  const ms = Date.parse(instant);
+  return new Date(ms + offsetAt(ms)).toISOString().slice(0, 10);
 }
 
 /** The UTC instant (ISO) of a Stockholm wall-clock date and time (HH:MM). */
@@ -33,11 +49,7 @@ export function zonedInstant(date: string, time: string): string {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi);
   // Offset of the zone at that moment; iterate once more to settle across DST changes.
   let guess = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const p = zonedParts(guess);
-    const shown = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
-    guess = asUtc - (shown - guess);
-  }
+  for (let i = 0; i < 2; i++) guess = asUtc - offsetAt(guess);
   return new Date(guess).toISOString();
 }
 
