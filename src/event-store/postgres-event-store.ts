@@ -6,8 +6,11 @@
 // be in flight, and an append's events are visible before the next append may start. A
 // reader asking for "after P" can therefore never see P+2 and later find P+1 appear, which
 // is what goes wrong with plain sequences (numbers are taken in one order, commits land in
-// another). The cost is that appends are serialised; each holds the lock for a few
-// round trips only.
+// another). The cost is that appends are serialised; so appends waiting while one commits
+// are group-committed: the next transaction takes all of them (up to GROUP_LIMIT), checks
+// each one's expected revision in order, and writes the accepted ones with one statement
+// and one commit (one flush for all). A refused append writes nothing and does not touch
+// the others; if the group's write fails as a whole, each is retried on its own.
 
 import { Client, Pool, PoolClient, QueryConfig } from 'pg';
 import {
@@ -50,11 +53,24 @@ interface EventRow {
 /** An event with what the append assigned to it, serialised once. */
 interface InsertRow {
   readonly event: NewEvent;
+  readonly streamId: string;
   readonly revision: number;
   readonly position: bigint;
   readonly data: string;
   readonly metadata: string;
 }
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly options: AppendOptions;
+  readonly serialised: readonly { readonly data: string; readonly metadata: string }[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Appends written by one transaction at most (bounds the statement and the lock hold). */
+const GROUP_LIMIT = 256;
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
 const APPEND_LOCK = 0x45530002;
@@ -73,6 +89,8 @@ export class PostgresEventStore implements EventStore {
   private reconnectDelayMs = 50;
   private closed = false;
   private readonly sql: ReturnType<typeof statements>;
+  private queue: PendingAppend[] = [];
+  private flushing = false;
 
   private constructor(options: PostgresEventStoreOptions) {
     this.connectionString = options.connectionString;
@@ -105,53 +123,100 @@ export class PostgresEventStore implements EventStore {
     return store;
   }
 
-  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    this.assertOpen();
-    assertAppendable(streamId, events, options?.expectedRevision);
+  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    try {
+      this.assertOpen();
+      assertAppendable(streamId, events, options?.expectedRevision);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Serialise before taking the lock: every append waits while it is held.
     const serialised = events.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) }));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, events, options, serialised, resolve, reject });
+      // Start after this turn of the event loop, so appends made together form one group.
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flushQueue());
+      }
+    });
+  }
+
+  /** One group at a time; appends arriving meanwhile form the next group. */
+  private async flushQueue(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, GROUP_LIMIT);
+        try {
+          await this.writeGroup(group);
+        } catch (error) {
+          if (group.length === 1 || error instanceof StoreUnavailableError) for (const p of group) p.reject(error);
+          // The group failed as a whole (e.g. one append's duplicate event id): each alone.
+          else for (const p of group) await this.writeGroup([p]).catch((single: unknown) => p.reject(single));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Writes the group in one transaction; settles every append it accepted or refused, throws if the write failed. */
+  private async writeGroup(group: readonly PendingAppend[]): Promise<void> {
     const client = await this.connect();
     let broken = false;
     try {
       // One simple-protocol round trip for BEGIN and the lock (both are literals).
       await client.query(this.sql.beginAndLock);
-      const state = await client.query<{ revision: number | null; head: string; now: Date }>(this.sql.state(streamId));
-      const { revision, head, now } = state.rows[0];
-      const actual = revision ?? -1;
-      if (!revisionMatches(options.expectedRevision, actual)) {
-        await client.query('ROLLBACK');
-        throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual);
-      }
+      const streams = [...new Set(group.map((p) => p.streamId))];
+      const state = await client.query<{ revisions: Record<string, number> | null; head: string; now: Date }>(this.sql.state(streams));
+      const { head, now } = state.rows[0];
+      const revisions = new Map(Object.entries(state.rows[0].revisions ?? {}));
       const recordedAt = now.toISOString();
-      const first = BigInt(head) + 1n;
-      const rows: InsertRow[] = events.map((event, i) => ({
-        event,
-        revision: actual + 1 + i,
-        position: first + BigInt(i),
-        ...serialised[i],
-      }));
-      const last = rows[rows.length - 1];
-      await client.query(this.sql.insert(rows, streamId, now));
-      await client.query('COMMIT');
-      this.listeners.emit(last.position);
-      return {
-        nextExpectedRevision: last.revision,
-        lastPosition: last.position,
-        records: rows.map((row) => ({
-          id: row.event.id,
-          streamId,
-          revision: row.revision,
-          position: row.position,
-          type: row.event.type,
-          schemaVersion: row.event.schemaVersion,
-          // Parsed back from what was stored, so a record equals what a read returns.
-          data: JSON.parse(row.data) as RecordedEvent['data'],
-          metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-          recordedAt,
-        })),
-      };
+      let next = BigInt(head) + 1n;
+      const rows: InsertRow[] = [];
+      const accepted: { pending: PendingAppend; rows: InsertRow[] }[] = [];
+      const refused: { pending: PendingAppend; error: WrongExpectedRevisionError }[] = [];
+      for (const pending of group) {
+        const actual = revisions.get(pending.streamId) ?? -1;
+        if (!revisionMatches(pending.options.expectedRevision, actual)) {
+          refused.push({ pending, error: new WrongExpectedRevisionError(pending.streamId, pending.options.expectedRevision, actual) });
+          continue;
+        }
+        const mine = pending.events.map((event, i) => ({ event, streamId: pending.streamId, revision: actual + 1 + i, position: next + BigInt(i), ...pending.serialised[i]! }));
+        next += BigInt(mine.length);
+        revisions.set(pending.streamId, actual + mine.length);
+        rows.push(...mine);
+        accepted.push({ pending, rows: mine });
+      }
+      if (rows.length > 0) {
+        const finalRevisions = [...new Map(rows.map((r) => [r.streamId, r.revision])).entries()];
+        await client.query(this.sql.insert(rows, finalRevisions, now));
+        await client.query('COMMIT');
+      } else {
+        await client.query('ROLLBACK');
+      }
+      if (rows.length > 0) this.listeners.emit(rows[rows.length - 1]!.position);
+      for (const { pending, error } of refused) pending.reject(error);
+      for (const { pending, rows: mine } of accepted) {
+        const last = mine[mine.length - 1]!;
+        pending.resolve({
+          nextExpectedRevision: last.revision,
+          lastPosition: last.position,
+          records: mine.map((row) => ({
+            id: row.event.id,
+            streamId: row.streamId,
+            revision: row.revision,
+            position: row.position,
+            type: row.event.type,
+            schemaVersion: row.event.schemaVersion,
+            // Parsed back from what was stored, so a record equals what a read returns.
+            data: JSON.parse(row.data) as RecordedEvent['data'],
+            metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+            recordedAt,
+          })),
+        });
+      }
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) throw error;
       broken = isUnavailable(error);
       if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw toStoreError(error, 'append');
@@ -279,38 +344,40 @@ function statements(t: PostgresTables, schema: string) {
     quotedChannel: `"${channel}"`,
     beginAndLock: `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK}, ${advisoryKey(schema)})`,
     // A statement of its own, after the lock: its snapshot then includes the previous append.
-    state: (streamId: string): QueryConfig => ({
+    state: (streamIds: readonly string[]): QueryConfig => ({
       name: name('state'),
-      text: `SELECT (SELECT revision FROM ${t.streams} WHERE stream_id = $1) AS revision,
+      text: `SELECT (SELECT json_object_agg(stream_id, revision) FROM ${t.streams} WHERE stream_id = ANY($1::text[])) AS revisions,
                     (SELECT coalesce(max(position), 0) FROM ${t.events})::text AS head,
                     date_trunc('milliseconds', clock_timestamp()) AS now`,
-      values: [streamId],
+      values: [streamIds],
     }),
     // unnest over arrays: one statement for any number of events, no parameter limit.
-    insert: (rows: readonly InsertRow[], streamId: string, now: Date): QueryConfig => {
-      const last = rows[rows.length - 1];
+    insert: (rows: readonly InsertRow[], streams: readonly (readonly [string, number])[], now: Date): QueryConfig => {
+      const last = rows[rows.length - 1]!;
       return {
         name: name('insert'),
         text: `WITH inserted AS (
                  INSERT INTO ${t.events} (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
-                 SELECT p, id, $8, r, ty, v, d::json, m::json, $9
-                 FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[]) AS u(p, id, r, ty, v, d, m)
+                 SELECT p, id, s, r, ty, v, d::json, m::json, $9
+                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[]) AS u(p, id, s, r, ty, v, d, m)
                ), stream AS (
-                 INSERT INTO ${t.streams} (stream_id, revision) VALUES ($8, $10)
+                 INSERT INTO ${t.streams} (stream_id, revision)
+                 SELECT sid, rev FROM unnest($10::text[], $11::int[]) AS st(sid, rev)
                  ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision
                )
-               SELECT pg_notify($11, $12)`,
+               SELECT pg_notify($12, $13)`,
         values: [
           rows.map((r) => r.position.toString()),
           rows.map((r) => r.event.id),
+          rows.map((r) => r.streamId),
           rows.map((r) => r.revision),
           rows.map((r) => r.event.type),
           rows.map((r) => r.event.schemaVersion),
           rows.map((r) => r.data),
           rows.map((r) => r.metadata),
-          streamId,
           now,
-          last.revision,
+          streams.map(([id]) => id),
+          streams.map(([, revision]) => revision),
           channel,
           last.position.toString(), // NOTIFY is delivered at commit, carrying the new head
         ],
