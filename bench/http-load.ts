@@ -1,8 +1,8 @@
-// HTTP writes at fixed request rates with autocannon, against the app in a child process:
+// HTTP writes at fixed request rates, evenly paced, against the app in a child process:
 // each request is a patient's reply in an open conversation (POST /episodes/:id/messages,
 // one MessageSent), spread round-robin over the seeded episodes. Latency is every
-// response's own time, so p95 is exact rather than read off autocannon's summary.
-import autocannon from 'autocannon';
+// response's own time from when it was due, so percentiles are exact.
+import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { forkChild } from './children';
 import type { HttpServerReady } from './http-server';
@@ -52,50 +52,73 @@ export function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * One POST at an exact, even pace (open loop): request i is due at start + i / rate, and its
+ * latency runs from when it was due, so a server that falls behind is charged for the wait
+ * (no coordinated omission). autocannon's rate option sends each second's budget in one
+ * burst at the start of the second, which measures a burst of `rate` requests, not a rate.
+ */
 async function atRate(ready: HttpServerReady, rate: number, seconds: number): Promise<RateResult> {
+  const connections = Math.min(256, Math.max(16, Math.ceil(rate / 10)));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
   const targets = ready.targets;
-  let finish: (r: autocannon.Result) => void = () => undefined;
-  let fail: (e: unknown) => void = () => undefined;
-  const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
-  const connections = Math.min(128, Math.max(16, Math.ceil(rate / 40)));
-  const options: autocannon.Options = {
-    url: `http://127.0.0.1:${ready.port}`,
-    connections,
-    overallRate: rate,
-    duration: seconds,
-    headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const t = targets[next++ % targets.length]!;
-          return { ...req, path: `/episodes/${t.episodeId}/messages`, body: JSON.stringify({ text: 'Tack, det går bättre nu.', conversationId: t.conversationId }) };
+  const post = (due: number) =>
+    new Promise<void>((resolve) => {
+      const t = targets[next++ % targets.length]!;
+      const body = JSON.stringify({ text: 'Tack, det går bättre nu.', conversationId: t.conversationId });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: ready.port,
+          method: 'POST',
+          path: `/episodes/${t.episodeId}/messages`,
+          agent,
+          headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
-      },
-    ],
-  };
-  const instance = autocannon(options, (error, r) => (error ? fail(error) : finish(r)));
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode === 201) latencies.push(responseTime);
-    else errors += 1;
-  });
-  const result = await done;
-  errors += result.errors + result.timeouts;
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 201) latencies.push(performance.now() - due);
+            else errors += 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const inflight: Promise<void>[] = [];
+  const start = performance.now() + 5;
+  let i = 0;
+  while (i < total) {
+    const now = performance.now();
+    for (; i < total && start + i * interval <= now; i++) inflight.push(post(start + i * interval));
+    if (i < total) await new Promise((r) => setTimeout(r, Math.max(0, Math.min(interval, start + i * interval - performance.now()))));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
   latencies.sort((a, b) => a - b);
-  const total = latencies.length + errors;
+  const requests = latencies.length + errors;
   return {
     targetRate: rate,
-    achievedRate: total / result.duration,
-    requests: total,
+    // Requests sent over the time the last one took to come back.
+    achievedRate: requests / Math.max(seconds, elapsed),
+    requests,
     ok: latencies.length,
     errors,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1] ?? NaN,
+    max: Math.round((latencies[latencies.length - 1] ?? NaN) * 10) / 10,
     connections,
   };
 }
@@ -112,7 +135,8 @@ export async function httpWrites(ready: HttpServerReady, rates: readonly number[
     const held = r.errors === 0 && r.achievedRate >= 0.95 * rate && r.p99 < 25;
     log(`  HTTP ${rate}/s: achieved ${r.achievedRate.toFixed(0)}/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, errors ${r.errors}${held ? '' : '  (not held)'}`);
     if (held && misses === 0) highest = rate;
-    if (!held && ++misses >= 2) break;
+    // Every rate up to the 1,000/s target is measured; past it, two misses end the climb.
+    if (!held && ++misses >= 2 && rate >= 1000) break;
   }
   return { episodes: ready.targets.length, rates: results, highestRateUnder25ms: highest, warmup: { ok: warm.ok, errors: warm.errors, connections: warm.connections } };
 }

@@ -3,7 +3,7 @@
 // each checkpoint (100k and 1M events; a few thousand with --quick) measures: commands/s
 // with one and with 16 writers, the projection rebuild (in a child process, with its peak
 // memory), timeline replay, bytes per event, and HTTP write latency at fixed rates (server
-// in a child process, autocannon here). Every checkpoint first checks the counts: each
+// in a child process, evenly paced requests from here). Every checkpoint first checks the counts: each
 // acknowledged command's events are stored, and all projections applied them. Full runs
 // write docs/benchmarks.md and docs/benchmarks.json; --quick only prints and judges counts.
 import 'reflect-metadata';

@@ -18,7 +18,7 @@ export interface RebuildOptions {
   /** Events per read (default 5000). */
   readonly batchSize?: number;
   readonly onProgress?: RebuildProgress;
-  /** Cached rows (all projections) before they are written out and dropped (default 100,000). */
+  /** Cached rows (all projections) before they are written out and dropped (default 50,000). */
   readonly maxCachedRows?: number;
 }
 
@@ -44,8 +44,9 @@ export interface RebuildInput extends RebuildOptions {
 export async function rebuildProjections(input: RebuildInput): Promise<RebuildResult> {
   const { store, db, target: t, projections, upcast, onProgress } = input;
   const batchSize = input.batchSize ?? 5000;
-  // About 100 MB of decoded rows: the peak-memory target of a 1M-event rebuild (300 MB) bounds it.
-  const maxCachedRows = input.maxCachedRows ?? 100_000;
+  // Decoded rows held before they are written out: with 50,000 a 1M-event rebuild needs about
+  // 110 MB of live heap, and flushing more often than that costs speed (docs/benchmarks.md).
+  const maxCachedRows = input.maxCachedRows ?? 50_000;
   const exclusive = input.exclusive ?? (<T>(fn: () => Promise<T>) => fn());
   const fresh = (name: string) => name + REBUILD_SUFFIX;
 

@@ -52,6 +52,11 @@ function encodeRow({ columns, fields }: Codec, row: Record<string, unknown>): un
   return values;
 }
 
+/** Rows encoded and written per statement group in a flush. */
+const FLUSH_CHUNK = 2000;
+/** Keys remembered as absent before that memory is dropped. */
+const MAX_ABSENT = 50_000;
+
 export class TableCache<R extends object> {
   private readonly rows = new Map<string, R>();
   private readonly absent = new Set<string>();
@@ -71,6 +76,9 @@ export class TableCache<R extends object> {
     if (missing.size === 0) return;
     const found = await selectByKeys(this.session.db, this.session.target, this.physical, this.spec.key, [...missing]);
     for (const raw of found) this.rows.set(raw[this.spec.key] as string, decodeRow<R>(this.spec, raw));
+    // Keys looked up and not found (e.g. every event id the ledger checks) are remembered to
+    // spare a query, but boundedly: a rebuild looks up about one per event.
+    if (this.absent.size > MAX_ABSENT) this.absent.clear();
     for (const key of missing) if (!this.rows.has(key)) this.absent.add(key);
   }
 
@@ -95,12 +103,16 @@ export class TableCache<R extends object> {
   async flush(db: Kysely<any>): Promise<number> {
     if (this.dirty.size === 0) return 0;
     const codec = codecOf(this.spec);
-    const encoded: unknown[][] = [];
     // In key order: B-tree inserts then touch neighbouring pages (a quarter faster on SQLite).
-    for (const key of [...this.dirty].sort()) encoded.push(encodeRow(codec, this.rows.get(key) as Record<string, unknown>));
-    await upsertRows(db, this.session.target, this.spec, this.physical, encoded);
+    const keys = [...this.dirty].sort();
+    // Encoded a chunk at a time: a rebuild flushes many thousand rows, and holding all of them
+    // encoded beside the decoded ones doubled its peak memory.
+    for (let i = 0; i < keys.length; i += FLUSH_CHUNK) {
+      const encoded = keys.slice(i, i + FLUSH_CHUNK).map((key) => encodeRow(codec, this.rows.get(key) as Record<string, unknown>));
+      await upsertRows(db, this.session.target, this.spec, this.physical, encoded);
+    }
     this.dirty.clear();
-    return encoded.length;
+    return keys.length;
   }
 
   clear(): void {
