@@ -6,7 +6,7 @@ import type { RecordedEvent } from '../event-store/event-store';
 import type { Projection, TableSpec } from './projection';
 import { decodeRow, type RowSession } from './row-cache';
 import { foldEpisodeRows } from './episode-rows';
-import { episodeData, maskedPersonnummer, typeSet, type Reveal } from './event-data';
+import { episodeData, hiddenModulesAfter, maskedPersonnummer, typeSet, type Reveal } from './event-data';
 import { utc } from './stockholm';
 import { noteMessage, noteRead, unreadCount, type AfterRead } from './unread';
 import { currentAbsenceNotice, type AbsenceNoticeView } from './absence-notices';
@@ -76,16 +76,10 @@ export const dashboardProjection: Projection = {
 
 function evolveRow(row: DashboardRow, e: RecordedEvent): void {
   switch (e.type) {
-    case 'ModuleHidden': {
-      const { moduleId } = episodeData(e, 'ModuleHidden');
-      if (!row.hidden_modules.includes(moduleId)) row.hidden_modules.push(moduleId);
+    case 'ModuleHidden':
+    case 'ModuleShown':
+      row.hidden_modules = hiddenModulesAfter(row.hidden_modules, e);
       break;
-    }
-    case 'ModuleShown': {
-      const { moduleId } = episodeData(e, 'ModuleShown');
-      row.hidden_modules = row.hidden_modules.filter((m) => m !== moduleId);
-      break;
-    }
     case 'PartCompleted': {
       const { moduleId } = episodeData(e, 'PartCompleted');
       row.parts_done[moduleId] = (row.parts_done[moduleId] ?? 0) + 1;

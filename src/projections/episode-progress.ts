@@ -8,7 +8,7 @@ import type { PlanQuestion, PlanSchedule } from '../domain/episode/events';
 import type { Projection, TableSpec } from './projection';
 import { decodeRow, type RowSession } from './row-cache';
 import { foldEpisodeRows } from './episode-rows';
-import { episodeData, reveal, typeSet, type Reveal } from './event-data';
+import { episodeData, hiddenModulesAfter, reveal, typeSet, type Reveal } from './event-data';
 import { noteMessage, noteRead, unreadCount, type AfterRead } from './unread';
 
 export type FeeLine =
@@ -88,16 +88,10 @@ function evolve(row: ProgressRow, e: RecordedEvent): void {
     case 'WelcomeTextEdited':
       row.welcome_text = episodeData(e, 'WelcomeTextEdited').text;
       break;
-    case 'ModuleHidden': {
-      const { moduleId } = episodeData(e, 'ModuleHidden');
-      if (!row.hidden_modules.includes(moduleId)) row.hidden_modules.push(moduleId);
+    case 'ModuleHidden':
+    case 'ModuleShown':
+      row.hidden_modules = hiddenModulesAfter(row.hidden_modules, e);
       break;
-    }
-    case 'ModuleShown': {
-      const { moduleId } = episodeData(e, 'ModuleShown');
-      row.hidden_modules = row.hidden_modules.filter((m) => m !== moduleId);
-      break;
-    }
     case 'PartCompleted': {
       const d = episodeData(e, 'PartCompleted');
       pushUnique((row.parts_done[d.moduleId] ??= []), d.partId, d.at);

@@ -33,6 +33,13 @@ export async function reveal(stored: string | null, how: Reveal | undefined): Pr
 const CANONICAL = /^\d{12}$/;
 const HIDDEN = '********-****';
 
+/** The theory modules hidden ("Kommande") after a ModuleHidden or ModuleShown event. */
+export function hiddenModulesAfter(hidden: readonly string[], event: RecordedEvent): string[] {
+  const { moduleId } = event.data as { moduleId: string };
+  if (event.type === 'ModuleShown') return hidden.filter((m) => m !== moduleId);
+  return hidden.includes(moduleId) ? [...hidden] : [...hidden, moduleId];
+}
+
 /** Mirrors maskIdentityNumber: YYYYMMDD-****, from the stored (possibly encrypted) number. */
 export async function maskedPersonnummer(stored: string, how: Reveal | undefined): Promise<string> {
   const clear = CANONICAL.test(stored) ? stored : how ? await how(stored) : null;
