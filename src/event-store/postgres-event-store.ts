@@ -160,10 +160,17 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Writes the group in one transaction; settles every append it accepted or refused, throws if the write failed. */
+  /**
+   * Writes the group in one transaction and settles every append it accepted or refused;
+   * throws only when nothing was committed (so the caller may retry the appends one by one).
+   */
   private async writeGroup(group: readonly PendingAppend[]): Promise<void> {
     const client = await this.connect();
     let broken = false;
+    const accepted: { pending: PendingAppend; rows: InsertRow[] }[] = [];
+    const refused: { pending: PendingAppend; error: WrongExpectedRevisionError }[] = [];
+    let recordedAt: string;
+    let committedHead: bigint | undefined;
     try {
       // One simple-protocol round trip for BEGIN and the lock (both are literals).
       await client.query(this.sql.beginAndLock);
@@ -171,11 +178,9 @@ export class PostgresEventStore implements EventStore {
       const state = await client.query<{ revisions: Record<string, number> | null; head: string; now: Date }>(this.sql.state(streams));
       const { head, now } = state.rows[0];
       const revisions = new Map(Object.entries(state.rows[0].revisions ?? {}));
-      const recordedAt = now.toISOString();
+      recordedAt = now.toISOString();
       let next = BigInt(head) + 1n;
       const rows: InsertRow[] = [];
-      const accepted: { pending: PendingAppend; rows: InsertRow[] }[] = [];
-      const refused: { pending: PendingAppend; error: WrongExpectedRevisionError }[] = [];
       for (const pending of group) {
         const actual = revisions.get(pending.streamId) ?? -1;
         if (!revisionMatches(pending.options.expectedRevision, actual)) {
@@ -192,12 +197,23 @@ export class PostgresEventStore implements EventStore {
         const finalRevisions = [...new Map(rows.map((r) => [r.streamId, r.revision])).entries()];
         await client.query(this.sql.insert(rows, finalRevisions, now));
         await client.query('COMMIT');
+        committedHead = rows[rows.length - 1]!.position;
       } else {
         await client.query('ROLLBACK');
       }
-      if (rows.length > 0) this.listeners.emit(rows[rows.length - 1]!.position);
-      for (const { pending, error } of refused) pending.reject(error);
-      for (const { pending, rows: mine } of accepted) {
+    } catch (error) {
+      broken = isUnavailable(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+      throw toStoreError(error, 'append');
+    } finally {
+      client.release(broken);
+    }
+    // Committed (or nothing to commit): settle each append. Nothing here may make the
+    // caller write the group again, so a failure settles that one append only.
+    if (committedHead !== undefined) this.listeners.emit(committedHead);
+    for (const { pending, error } of refused) pending.reject(error);
+    for (const { pending, rows: mine } of accepted) {
+      try {
         const last = mine[mine.length - 1]!;
         pending.resolve({
           nextExpectedRevision: last.revision,
@@ -215,13 +231,9 @@ export class PostgresEventStore implements EventStore {
             recordedAt,
           })),
         });
+      } catch (error) {
+        pending.reject(error);
       }
-    } catch (error) {
-      broken = isUnavailable(error);
-      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
-      throw toStoreError(error, 'append');
-    } finally {
-      client.release(broken);
     }
   }
 

@@ -36,9 +36,10 @@ describe('the episode cache', () => {
     expect(types.slice(-3)).toEqual(['ModuleHidden', 'ModuleShown', 'ModuleHidden']);
   });
 
-  it('keeps the newer entry and forgets the least recently used past its capacity', () => {
-    const records = (n: number): RecordedEvent[] =>
-      Array.from({ length: n }, (_, i) => ({
+  const records = (n: number, from = 0): RecordedEvent[] =>
+    Array.from({ length: n }, (_, k) => {
+      const i = from + k;
+      return {
         id: `e${i}`,
         streamId: 'episode-X',
         type: i === 0 ? 'WelcomeTextEdited' : 'ModuleHidden',
@@ -48,19 +49,40 @@ describe('the episode cache', () => {
         revision: i,
         position: BigInt(i + 1),
         recordedAt: '2026-11-22T09:00:00.000Z',
-      }));
+      };
+    });
+
+  it('keeps the newer entry and forgets the least recently used past its capacity', () => {
     const cache = new EpisodeCache(2);
-    const two = extendEpisode(undefined, records(2))!;
-    const one = extendEpisode(undefined, records(1))!;
-    cache.set('A', two);
-    cache.set('A', one); // older: ignored
-    expect(cache.get('A')?.state.revision).toBe(1);
-    expect(cache.get('A')?.keyed.get('T\u0000k')?.map((r) => r.id)).toEqual(['e1']);
-    cache.set('B', one);
-    cache.get('A'); // A is now the most recently used
-    cache.set('C', one);
-    expect([cache.get('A') !== undefined, cache.get('B') !== undefined, cache.get('C') !== undefined]).toEqual([true, false, true]);
+    const two = extendEpisode(undefined, records(2), 0)!;
+    const one = extendEpisode(undefined, records(1), 0)!;
+    cache.set('A', two, cache.generation);
+    cache.set('A', one, cache.generation); // older: ignored
+    expect(cache.get('A', 0)?.state.revision).toBe(1);
+    expect(cache.get('A', 0)?.keyed.get('T\u0000k')?.map((r) => r.id)).toEqual(['e1']);
+    cache.set('B', one, cache.generation);
+    cache.get('A', 0); // A is now the most recently used
+    cache.set('C', one, cache.generation);
+    expect([cache.get('A', 0) !== undefined, cache.get('B', 0) !== undefined, cache.get('C', 0) !== undefined]).toEqual([true, false, true]);
     cache.clear();
     expect(cache.size).toBe(0);
+  });
+
+  it('does not store what a load read before the cache was cleared (an erasure meanwhile)', () => {
+    const cache = new EpisodeCache(10);
+    const before = cache.generation;
+    cache.clear();
+    cache.set('A', extendEpisode(undefined, records(1), 0)!, before);
+    expect(cache.get('A', 0)).toBeUndefined();
+  });
+
+  it('refolds an entry older than its maximum age, and refuses events that do not follow on', () => {
+    const cache = new EpisodeCache(10, 60_000);
+    const entry = extendEpisode(undefined, records(1), 1_000)!;
+    cache.set('A', entry, cache.generation);
+    expect(cache.get('A', 60_000)).toBeDefined();
+    expect(extendEpisode(entry, records(1, 1), 70_000)?.foldedAt).toBe(1_000); // extending keeps its age
+    expect(cache.get('A', 61_001)).toBeUndefined();
+    expect(extendEpisode(entry, records(1, 2), 0)).toBeUndefined(); // revision 2 after revision 0: a gap
   });
 });

@@ -38,6 +38,8 @@ export interface WriteAnswer {
 export interface LoadedEpisode {
   readonly state: EpisodeState;
   readonly episode: CachedEpisode;
+  /** The cache's generation when the load began (see EpisodeCache.set). */
+  readonly generation: number;
 }
 
 export const foldRecords = (records: readonly RecordedEvent[]): EpisodeState =>
@@ -126,15 +128,19 @@ export class EpisodeCommandsService {
    * Reads only the events after the cached revision (all of them on a cache miss).
    */
   async load(episodeId: string, actor: Actor): Promise<LoadedEpisode> {
-    const cached = this.cache.get(episodeId);
-    const from = cached ? cached.state.revision + 1 : 0;
-    const episode = extendEpisode(cached, await this.store.readStream(episodeStreamId(episodeId), { from }));
+    const generation = this.cache.generation;
+    const now = Date.now();
+    const stream = episodeStreamId(episodeId);
+    const cached = this.cache.get(episodeId, now);
+    let episode = cached && extendEpisode(cached, await this.store.readStream(stream, { from: cached.state.revision + 1 }), now);
+    // No entry, or the store does not follow on from it (e.g. restored): fold the whole stream.
+    if (!episode) episode = extendEpisode(undefined, await this.store.readStream(stream), now);
     if (!episode || episode.state.status === 'none') throw notFound('The episode');
-    this.cache.set(episodeId, episode);
+    this.cache.set(episodeId, episode, generation);
     const { state } = episode;
     if (actor.unitId !== undefined && state.unitId !== actor.unitId) throw notFound('The episode');
     if (actor.episodeId !== undefined && actor.episodeId !== episodeId) throw notFound('The episode');
-    return { state, episode };
+    return { state, episode, generation };
   }
 
   async execute(
@@ -145,7 +151,7 @@ export class EpisodeCommandsService {
     after?: (state: EpisodeState, written: readonly EpisodeEvent[]) => Promise<void>,
   ): Promise<WriteAnswer> {
     for (let attempt = 0; ; attempt++) {
-      const { state, episode } = await this.load(episodeId, actor);
+      const { state, episode, generation } = await this.load(episodeId, actor);
       const keyed = options.idempotencyKey ? episode.keyed.get(keyedBy(actor.id, options.idempotencyKey)) : undefined;
       if (keyed) return answerFrom(episodeId, checkedPrior(keyed, options));
       if (options.ifMatch !== undefined && options.ifMatch !== state.revision)
@@ -165,14 +171,15 @@ export class EpisodeCommandsService {
         });
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.cache.delete(episodeId); // the next load reads what won the race, or refolds
         if (options.ifMatch !== undefined)
           throw new ApiError(412, 'REVISION_MISMATCH', 'The episode changed since the revision named in If-Match.');
         if (attempt >= this.config.writeRetries) throw error;
         await backoffBeforeRetry(attempt + 1);
         continue;
       }
-      const next = extendEpisode(episode, result.records);
-      if (next) this.cache.set(episodeId, next);
+      const next = extendEpisode(episode, result.records, Date.now());
+      if (next) this.cache.set(episodeId, next, generation);
       // Outside the retry: the command is written, and must not be decided and appended again.
       if (after) await after(events.reduce(evolve, state), events);
       return {
