@@ -12,7 +12,7 @@ import type { EpisodeCommand } from '../domain/episode/commands';
 import { AssignEpisode, ExecuteEpisodeCommand, ExecuteUnitCommand } from '../app/episodes/episode.handlers';
 import type { WriteAnswer } from '../app/episodes/episode-commands.service';
 import { addDays } from '../domain/shared/time';
-import { ulid } from 'ulid';
+import { newId } from '../app/ids';
 import { unitStreamId } from '../domain/unit/unit';
 import { ReadModels } from '../app/read/read-models.service';
 import { queryEpisodeProgress } from '../projections/episode-progress';
@@ -58,7 +58,7 @@ async function main() {
     for (const partId of parts) await run(id, { type: 'CompletePart', data: { moduleId, partId } }, GATEWAY);
   };
   const message = async (id: string, actor: Actor, text: string, conversationId?: string) =>
-    (await run(id, { type: 'SendMessage', data: { text, messageId: ulid(), newConversationId: ulid(), ...(conversationId ? { conversationId } : {}) } }, actor)) as WriteAnswer & { messageId: string; conversationId: string };
+    (await run(id, { type: 'SendMessage', data: { text, messageId: newId(), newConversationId: newId(), ...(conversationId ? { conversationId } : {}) } }, actor)) as WriteAnswer & { messageId: string; conversationId: string };
 
   const ended: string[] = [];
   const active: string[] = [];
@@ -137,7 +137,7 @@ async function main() {
 
   clock.current = new Date().toISOString();
   await bus.execute(
-    new ExecuteUnitCommand(UNIT, { type: 'PublishAbsenceNotice', data: { unitId: UNIT, noticeId: ulid(), from: `${day(20)}T08:00:00+01:00`, to: `${day(34)}T17:00:00+01:00`, text: 'Mottagningen har begränsad bemanning under helgerna. Meddelanden besvaras inom tre arbetsdagar.' } }, ADMIN, {}),
+    new ExecuteUnitCommand(UNIT, { type: 'PublishAbsenceNotice', data: { unitId: UNIT, noticeId: newId(), from: `${day(20)}T08:00:00+01:00`, to: `${day(34)}T17:00:00+01:00`, text: 'Mottagningen har begränsad bemanning under helgerna. Meddelanden besvaras inom tre arbetsdagar.' } }, ADMIN, {}),
   );
   // Leave the read models filled, so the service answers from them at once.
   await app.get(ReadModels).awaitAfter((await store.headPosition()).toString());

@@ -4,7 +4,7 @@
 // episode stream. A reservation whose episode never came to be (crash in between) or has
 // ended is stale and does not block.
 import { Inject, Injectable } from '@nestjs/common';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store';
 import { WrongExpectedRevisionError } from '../../event-store/event-store';
 import type { CommandOf } from '../../domain/episode/commands';
@@ -49,7 +49,7 @@ export class AssignmentService {
     const unitId = actor.unitId;
     if (!unitId) throw new ApiError(403, 'FORBIDDEN', 'Only a member of a care unit may assign the school.');
     const { state: unit } = await this.units.load(unitId);
-    const episodeId = ulid();
+    const episodeId = newId();
     const now = this.clock.now();
     const command: CommandOf<'StartAssignment'> = { type: 'StartAssignment', data: { ...input, episodeId, unitId } };
     // Decide first: a bad personnummer or diagnosis is refused before anything is written.

@@ -2,7 +2,7 @@
 // { episodeId, revision, position, ... } with the revision as ETag.
 import { Body, Controller, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { Request, Response } from 'express';
 import type { EpisodeCommand } from '../../domain/episode/commands';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
@@ -80,7 +80,7 @@ export class EpisodesWriteController {
   @HttpCode(201)
   @Roles('therapist', 'patient_gateway')
   message(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const data = { ...parseBody(S.MessageBody, body), messageId: ulid(), newConversationId: ulid() };
+    const data = { ...parseBody(S.MessageBody, body), messageId: newId(), newConversationId: newId() };
     return this.run(id, { type: 'SendMessage', data }, actor, req, res);
   }
 

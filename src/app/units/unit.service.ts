@@ -1,6 +1,6 @@
 // The care unit's stream: settings (read at assignment) and absence notices.
 import { Inject, Injectable } from '@nestjs/common';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store';
 import { WrongExpectedRevisionError } from '../../event-store/event-store';
 import { decideUnit, evolveUnit, initialUnitState, unitStreamId, type UnitCommand, type UnitEvent, type UnitState } from '../../domain/unit/unit';
@@ -34,7 +34,7 @@ export class UnitService {
   }
 
   async publishAbsenceNotice(unitId: string, body: { from: string; to: string; text: string }, actor: Actor, options: WriteOptions) {
-    const noticeId = ulid();
+    const noticeId = newId();
     const answer = await this.execute(unitId, { type: 'PublishAbsenceNotice', data: { unitId, noticeId, ...body } }, actor, options);
     return { noticeId: (answer.noticeId as string | undefined) ?? noticeId, ...answer };
   }

@@ -1,7 +1,7 @@
 // Writes on a care unit: absence notices to citizens, and the unit's settings.
 import { Body, Controller, Delete, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { Request, Response } from 'express';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import type { Actor } from '../auth/actor';
@@ -35,7 +35,7 @@ export class UnitsWriteController {
   publish(@Param('unitId') unitId: string, @Body() body: unknown, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     assertOwnUnit(unitId, actor);
     const data = parseBody(AbsenceNoticeBody, body);
-    return this.run(unitId, { type: 'PublishAbsenceNotice', data: { unitId, noticeId: ulid(), ...data } }, actor, req, res);
+    return this.run(unitId, { type: 'PublishAbsenceNotice', data: { unitId, noticeId: newId(), ...data } }, actor, req, res);
   }
 
   @Delete(':unitId/absence-notices/:noticeId')
