@@ -4,5 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  // fast-check: one fixed seed for every property (FC_SEED to change), said once per run.
+  globalSetup: '<rootDir>/test/support/fast-check-seed.ts',
+  setupFiles: ['<rootDir>/test/support/fast-check.ts'],
   testTimeout: 30000,
 };
