@@ -1,7 +1,7 @@
 // Rules every adapter applies the same way, so the contract suite sees one behaviour:
 // argument checks, the expected-revision test, and fan-out to onAppended listeners.
 
-import type { ExpectedRevision, NewEvent } from './event-store';
+import type { ExpectedRevision, NewEvent, StreamAppend } from './event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,6 +30,22 @@ export function assertAppendable(streamId: string, events: readonly NewEvent[], 
     }
     if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 0) {
       throw new TypeError(`appendToStream(${streamId}): event ${event.id} has schemaVersion ${event.schemaVersion}`);
+    }
+  }
+}
+
+/** A multi-stream append: at least one stream, each once, each appendable. */
+export function assertMultiAppendable(appends: readonly StreamAppend[]): void {
+  if (!Array.isArray(appends) || appends.length === 0) throw new RangeError('appendToStreams: refusing to append to no streams');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const a of appends) {
+    assertAppendable(a?.streamId, a?.events, a?.expectedRevision);
+    if (streams.has(a.streamId)) throw new TypeError(`appendToStreams: stream ${a.streamId} appears twice`);
+    streams.add(a.streamId);
+    for (const e of a.events) {
+      if (ids.has(e.id)) throw new TypeError(`appendToStreams: event id ${e.id} appears twice`);
+      ids.add(e.id);
     }
   }
 }

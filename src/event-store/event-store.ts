@@ -55,6 +55,13 @@ export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** The stream's revision after the append (its last event's revision). */
   readonly nextExpectedRevision: number;
@@ -84,6 +91,15 @@ export interface EventStore {
    * stream is not as expected, and then writes nothing. Appending no events is refused.
    */
   appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * Append to several streams in one transaction: every stream is as expected and all the
+   * events are written, or nothing is (WrongExpectedRevisionError names the first stream
+   * that was not as expected). Positions follow the order of `appends`; a stream may
+   * appear once. Only stores with multi-stream transactions have it (SQLite, PostgreSQL;
+   * EventStoreDB has none): callers fall back to appending one stream after another.
+   */
+  appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
 
   /** The stream's events in revision order; an empty array for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

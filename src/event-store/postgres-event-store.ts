@@ -10,7 +10,9 @@
 // are group-committed: the next transaction takes all of them (up to GROUP_LIMIT), checks
 // each one's expected revision in order, and writes the accepted ones with one statement
 // and one commit (one flush for all). A refused append writes nothing and does not touch
-// the others; if the group's write fails as a whole, each is retried on its own.
+// the others; if the group's write fails as a whole, each is retried on its own. A
+// multi-stream append is one member of a group: all its streams are checked, then all are
+// written, or it is refused whole.
 
 import { Client, Pool, PoolClient, QueryConfig } from 'pg';
 import {
@@ -22,9 +24,10 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   StoreUnavailableError,
+  StreamAppend,
   WrongExpectedRevisionError,
 } from './event-store';
-import { AppendedListeners, assertAppendable, assertBatchSize, revisionMatches } from './append-rules';
+import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, revisionMatches } from './append-rules';
 import { advisoryKey, migratePostgres, PostgresTables, postgresTables } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
@@ -60,12 +63,14 @@ interface InsertRow {
   readonly metadata: string;
 }
 
-interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly NewEvent[];
-  readonly options: AppendOptions;
+interface SerialisedAppend extends StreamAppend {
   readonly serialised: readonly { readonly data: string; readonly metadata: string }[];
-  readonly resolve: (result: AppendResult) => void;
+}
+
+/** One caller's append: one stream, or several that commit together. */
+interface PendingAppend {
+  readonly appends: readonly SerialisedAppend[];
+  readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -123,17 +128,27 @@ export class PostgresEventStore implements EventStore {
     return store;
   }
 
-  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    try {
-      this.assertOpen();
-      assertAppendable(streamId, events, options?.expectedRevision);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertAppendable(streamId, events, options?.expectedRevision);
+    const [result] = await this.enqueue([{ streamId, events, expectedRevision: options.expectedRevision }]);
+    return result!;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    assertMultiAppendable(appends);
+    return this.enqueue(appends);
+  }
+
+  private enqueue(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     // Serialise before taking the lock: every append waits while it is held.
-    const serialised = events.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) }));
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, events, options, serialised, resolve, reject });
+    const serialisedAppends = appends.map((a) => ({
+      ...a,
+      serialised: a.events.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) })),
+    }));
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ appends: serialisedAppends, resolve, reject });
       // Start after this turn of the event loop, so appends made together form one group.
       if (!this.flushing) {
         this.flushing = true;
@@ -167,14 +182,14 @@ export class PostgresEventStore implements EventStore {
   private async writeGroup(group: readonly PendingAppend[]): Promise<void> {
     const client = await this.connect();
     let broken = false;
-    const accepted: { pending: PendingAppend; rows: InsertRow[] }[] = [];
+    const accepted: { pending: PendingAppend; rows: InsertRow[][] }[] = [];
     const refused: { pending: PendingAppend; error: WrongExpectedRevisionError }[] = [];
     let recordedAt: string;
     let committedHead: bigint | undefined;
     try {
       // One simple-protocol round trip for BEGIN and the lock (both are literals).
       await client.query(this.sql.beginAndLock);
-      const streams = [...new Set(group.map((p) => p.streamId))];
+      const streams = [...new Set(group.flatMap((p) => p.appends.map((a) => a.streamId)))];
       const state = await client.query<{ revisions: Record<string, number> | null; head: string; now: Date }>(this.sql.state(streams));
       const { head, now } = state.rows[0];
       const revisions = new Map(Object.entries(state.rows[0].revisions ?? {}));
@@ -182,15 +197,20 @@ export class PostgresEventStore implements EventStore {
       let next = BigInt(head) + 1n;
       const rows: InsertRow[] = [];
       for (const pending of group) {
-        const actual = revisions.get(pending.streamId) ?? -1;
-        if (!revisionMatches(pending.options.expectedRevision, actual)) {
-          refused.push({ pending, error: new WrongExpectedRevisionError(pending.streamId, pending.options.expectedRevision, actual) });
+        // Every stream of the append is as expected, or the append is refused whole.
+        const mismatch = pending.appends.find((a) => !revisionMatches(a.expectedRevision, revisions.get(a.streamId) ?? -1));
+        if (mismatch) {
+          refused.push({ pending, error: new WrongExpectedRevisionError(mismatch.streamId, mismatch.expectedRevision, revisions.get(mismatch.streamId) ?? -1) });
           continue;
         }
-        const mine = pending.events.map((event, i) => ({ event, streamId: pending.streamId, revision: actual + 1 + i, position: next + BigInt(i), ...pending.serialised[i]! }));
-        next += BigInt(mine.length);
-        revisions.set(pending.streamId, actual + mine.length);
-        rows.push(...mine);
+        const mine = pending.appends.map((a) => {
+          const actual = revisions.get(a.streamId) ?? -1;
+          const streamRows = a.events.map((event, i) => ({ event, streamId: a.streamId, revision: actual + 1 + i, position: next + BigInt(i), ...a.serialised[i]! }));
+          next += BigInt(streamRows.length);
+          revisions.set(a.streamId, actual + streamRows.length);
+          return streamRows;
+        });
+        rows.push(...mine.flat());
         accepted.push({ pending, rows: mine });
       }
       if (rows.length > 0) {
@@ -214,23 +234,7 @@ export class PostgresEventStore implements EventStore {
     for (const { pending, error } of refused) pending.reject(error);
     for (const { pending, rows: mine } of accepted) {
       try {
-        const last = mine[mine.length - 1]!;
-        pending.resolve({
-          nextExpectedRevision: last.revision,
-          lastPosition: last.position,
-          records: mine.map((row) => ({
-            id: row.event.id,
-            streamId: row.streamId,
-            revision: row.revision,
-            position: row.position,
-            type: row.event.type,
-            schemaVersion: row.event.schemaVersion,
-            // Parsed back from what was stored, so a record equals what a read returns.
-            data: JSON.parse(row.data) as RecordedEvent['data'],
-            metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-            recordedAt,
-          })),
-        });
+        pending.resolve(mine.map((streamRows) => resultOf(streamRows, recordedAt)));
       } catch (error) {
         pending.reject(error);
       }
@@ -406,6 +410,27 @@ function statements(t: PostgresTables, schema: string) {
       values: [after.toString(), limit],
     }),
     head: { name: name('head'), text: `SELECT coalesce(max(position), 0)::text AS head FROM ${t.events}` } as QueryConfig,
+  };
+}
+
+/** One stream's part of a committed append, as the port answers it. */
+function resultOf(rows: readonly InsertRow[], recordedAt: string): AppendResult {
+  const last = rows[rows.length - 1]!;
+  return {
+    nextExpectedRevision: last.revision,
+    lastPosition: last.position,
+    records: rows.map((row) => ({
+      id: row.event.id,
+      streamId: row.streamId,
+      revision: row.revision,
+      position: row.position,
+      type: row.event.type,
+      schemaVersion: row.event.schemaVersion,
+      // Parsed back from what was stored, so a record equals what a read returns.
+      data: JSON.parse(row.data) as RecordedEvent['data'],
+      metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+      recordedAt,
+    })),
   };
 }
 

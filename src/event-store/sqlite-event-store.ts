@@ -1,12 +1,13 @@
 // The embedded event store: one SQLite file (or ':memory:') through libsql's synchronous,
-// better-sqlite3-compatible API. The projections keep their read models in the same file
-// through `database` (Kysely's SqliteDialect), so the read-model write and its checkpoint
-// can commit together.
+// better-sqlite3-compatible API. The read models live in a file of their own (see
+// src/app/read/read-side.ts); `database` and `sharedDatabase` expose this connection for
+// tools and tests that inspect the file.
 //
 // Appends are group-committed: every append requested in the same turn of the event loop
 // shares one BEGIN IMMEDIATE ... COMMIT (one fsync under synchronous=FULL), each inside its
 // own SAVEPOINT, so each is still checked alone and a refused one leaves the others intact.
-// One process writes through one connection, so commit order is position order.
+// A multi-stream append is one such append: all its streams, or none. One process writes
+// through one connection, so commit order is position order.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,9 +21,10 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   StoreUnavailableError,
+  StreamAppend,
   WrongExpectedRevisionError,
 } from './event-store';
-import { AppendedListeners, assertAppendable, assertBatchSize, revisionMatches } from './append-rules';
+import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, revisionMatches } from './append-rules';
 
 export interface SqliteEventStoreOptions {
   /** A file path (its directory is created if missing), or ':memory:'. */
@@ -70,11 +72,10 @@ interface EventRow {
   readonly recorded_at: string;
 }
 
+/** One caller's append: one stream, or several that commit together. */
 interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly NewEvent[];
-  readonly options: AppendOptions;
-  readonly resolve: (result: AppendResult) => void;
+  readonly appends: readonly StreamAppend[];
+  readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -128,15 +129,22 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(options);
   }
 
-  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    try {
-      this.assertOpen();
-      assertAppendable(streamId, events, options?.expectedRevision);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, events, options, resolve, reject });
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    assertAppendable(streamId, events, options?.expectedRevision);
+    const [result] = await this.enqueue([{ streamId, events, expectedRevision: options.expectedRevision }]);
+    return result!;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    assertMultiAppendable(appends);
+    return this.enqueue(appends);
+  }
+
+  private enqueue(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ appends, resolve, reject });
       this.flushTimer ??= setImmediate(() => this.flush());
     });
   }
@@ -219,14 +227,14 @@ export class SqliteEventStore implements EventStore {
     }
     this.waitingSince = undefined;
     const batch = this.queue.splice(0);
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    const outcomes: Array<{ ok: true; results: AppendResult[] } | { ok: false; error: unknown }> = [];
     try {
       this.sql.begin.run();
       const recordedAt = new Date().toISOString();
       for (const pending of batch) {
         this.sql.savepoint.run();
         try {
-          outcomes.push({ ok: true, result: this.write(pending, recordedAt) });
+          outcomes.push({ ok: true, results: pending.appends.map((a) => this.write(a, recordedAt)) });
           this.sql.release.run();
         } catch (error) {
           if (!isRequestError(error)) throw error; // the store failed: give up the whole batch
@@ -251,8 +259,8 @@ export class SqliteEventStore implements EventStore {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) {
-        if (outcome.result.lastPosition > newest) newest = outcome.result.lastPosition;
-        pending.resolve(outcome.result);
+        for (const r of outcome.results) if (r.lastPosition > newest) newest = r.lastPosition;
+        pending.resolve(outcome.results);
       } else {
         pending.reject(outcome.error);
       }
@@ -260,12 +268,12 @@ export class SqliteEventStore implements EventStore {
     if (newest >= 0n) this.listeners.emit(newest);
   }
 
-  /** One append inside the open transaction; throws WrongExpectedRevisionError untouched. */
-  private write({ streamId, events, options }: PendingAppend, recordedAt: string): AppendResult {
+  /** One stream's append inside the open savepoint; throws WrongExpectedRevisionError untouched. */
+  private write({ streamId, events, expectedRevision }: StreamAppend, recordedAt: string): AppendResult {
     const current = this.sql.streamRevision.all(streamId) as { revision: bigint }[];
     const actual = current.length === 0 ? -1 : Number(current[0].revision);
-    if (!revisionMatches(options.expectedRevision, actual)) {
-      throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual);
+    if (!revisionMatches(expectedRevision, actual)) {
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, actual);
     }
     const records: RecordedEvent[] = [];
     let revision = actual;

@@ -11,6 +11,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../src/event-store/event-store';
+import { describeMultiStreamContract } from './multi-stream.contract';
 
 export interface ContractFixture {
   readonly store: EventStore;
@@ -24,6 +25,8 @@ export interface ContractOptions {
   readonly gaplessPositions?: boolean;
   /** create() gives an empty log (default true); false for a shared server such as EventStoreDB. */
   readonly startsEmpty?: boolean;
+  /** The store has multi-stream transactions (appendToStreams); default true. */
+  readonly multiStream?: boolean;
 }
 
 export const metadata: EventMetadata = {
@@ -79,6 +82,7 @@ export function describeEventStoreContract(
 ): void {
   const gapless = options.gaplessPositions ?? false;
   const startsEmpty = options.startsEmpty ?? true;
+  const multiStream = options.multiStream ?? true;
 
   describe(`EventStore contract: ${adapterName}`, () => {
     let fixture: ContractFixture;
@@ -339,6 +343,8 @@ export function describeEventStoreContract(
       if (gapless) expect(second.records[0].position).toBe(first.lastPosition + 1n);
       expect((await readEverything(store, base)).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
     });
+
+    describeMultiStreamContract(() => store, multiStream, gapless, { events, streamName, readEverything });
 
     // Property: whatever the interleaving of appends over a few streams, each stream's
     // revisions are 0..n-1 and readAll returns exactly the appended events, in append order.

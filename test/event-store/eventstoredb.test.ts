@@ -19,7 +19,7 @@ describeIfEsdb('EventStoreDB event store', () => {
       return { store, cleanup: () => store.close() };
     },
     // One shared server: the log is not empty, and positions are log offsets.
-    { startsEmpty: false, gaplessPositions: false },
+    { startsEmpty: false, gaplessPositions: false, multiStream: false },
   );
 });
 

@@ -2,7 +2,7 @@
 // patient named in the event's metadata (`patientRef`), and decrypts them on read.
 // A field whose key was destroyed reads as ERASED; the rest of the history is intact.
 // Projections read the inner store: read models hold ciphertext, and queries decrypt.
-import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../../event-store/event-store';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAppend } from '../../event-store/event-store';
 import { ERASED, decryptField, encryptField, isEncrypted, keyIdOf } from './field-cipher';
 import type { Keyring } from './keyring';
 import { hasPersonalFields, mapPersonalFields } from './personal-fields';
@@ -41,14 +41,30 @@ export class PersonalDataCipher {
 }
 
 export class EncryptingEventStore implements EventStore {
+  /** Present exactly when the inner store has multi-stream transactions. */
+  readonly appendToStreams?: (appends: readonly StreamAppend[]) => Promise<AppendResult[]>;
+
   constructor(
     readonly inner: EventStore,
     private readonly cipher: PersonalDataCipher,
-  ) {}
+  ) {
+    const atomic = inner.appendToStreams?.bind(inner);
+    if (atomic)
+      this.appendToStreams = async (appends) => {
+        const encrypted = await Promise.all(appends.map(async (a) => ({ ...a, events: await this.encrypt(a.events) })));
+        return Promise.all((await atomic(encrypted)).map((result) => this.decryptResult(result)));
+      };
+  }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const encrypted = await Promise.all(events.map((e) => this.cipher.encryptEvent(e)));
-    const result = await this.inner.appendToStream(streamId, encrypted, options);
+    return this.decryptResult(await this.inner.appendToStream(streamId, await this.encrypt(events), options));
+  }
+
+  private encrypt(events: readonly NewEvent[]): Promise<NewEvent[]> {
+    return Promise.all(events.map((e) => this.cipher.encryptEvent(e)));
+  }
+
+  private async decryptResult(result: AppendResult): Promise<AppendResult> {
     return { ...result, records: await Promise.all(result.records.map((r) => this.cipher.decryptRecord(r))) };
   }
 
