@@ -22,7 +22,8 @@ if (!config.jwtSecret) {
   process.exit(1);
 }
 const role = values.role!;
-const unit = values.unit ?? (role === 'auditor' || role === 'reporting' ? undefined : 'SE2321000131-E001');
+// Auditor, reporting and integration tokens name no unit unless asked (integration: all units' events).
+const unit = values.unit ?? (role === 'auditor' || role === 'reporting' || role === 'integration' ? undefined : 'SE2321000131-E001');
 const claims = {
   sub: values.sub ?? `SE2321000131-${role.toUpperCase().slice(0, 3)}1`,
   role,

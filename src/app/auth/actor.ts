@@ -11,7 +11,9 @@ export const Claims = z
     /** Optional for patient_gateway: restricts the token to one episode. */
     episode: z.string().min(1).max(200).optional(),
   })
-  .refine((c) => c.role === 'auditor' || c.role === 'reporting' || c.unit !== undefined, {
+  // Auditors and reporting read every unit; an integration token may name one unit (that
+  // unit's events) or none (all).
+  .refine((c) => c.role === 'auditor' || c.role === 'reporting' || c.role === 'integration' || c.unit !== undefined, {
     message: 'unit is required for this role',
     path: ['unit'],
   });

@@ -141,7 +141,8 @@ export const EPISODE_COMMAND_VERSIONS: Record<EpisodeCommand['type'], number> = 
 };
 export type CommandOf<T extends EpisodeCommand['type']> = Extract<EpisodeCommand, { type: T }>;
 
-export const ActorRole = z.enum(['therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway']);
+/** `integration`: a backend team's system reading the event feed (no writes). */
+export const ActorRole = z.enum(['therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway', 'integration']);
 export type ActorRole = z.infer<typeof ActorRole>;
 
 /** Who acts, and when. `settings` are the unit's, needed at assignment. */
