@@ -29,12 +29,80 @@ describe('parseIdentityNumber: Skatteverket\'s test numbers', () => {
   it.each([
     ['121212+1212', '191212121212', TODAY],
     ['030818+9802', '190308189802', TODAY],
-    ['1212121212', '191212121212', '2012-12-11'],
-    ['121212-1212', '191212121212', '2012-12-11'],
+    ['1212121212', '191212121212', '2011-12-31'],
+    ['121212-1212', '191212121212', '2011-12-31'],
     ['190101-2391', '201901012391', TODAY],
     ['1901012391', '201901012391', TODAY],
   ])('reads the 10-digit form %s with the century from today', (input, canonical, today) => {
     expect(parse(input, today)).toMatchObject({ ok: true, value: { canonical } });
+  });
+});
+
+// 18 § folkbokföringsförordningen: '+' from the start of the calendar year in which the person
+// turns 100, not from the birthday. 19121212-1212 turns 100 in 2012, 19030818-9802 in 2003.
+describe('parseIdentityNumber: the century of a 10-digit number follows the calendar year', () => {
+  const birthDate = (input: string, today: string) => {
+    const r = parse(input, today);
+    return r.ok ? r.value.birthDate : r.reason;
+  };
+
+  it.each([
+    ['the last day of the year before the 100th', '2011-12-31', '1812-12-12'],
+    ['New Year of the 100th year', '2012-01-01', '1912-12-12'],
+    ['the day before the 100th birthday', '2012-12-11', '1912-12-12'],
+    ['the 100th birthday', '2012-12-12', '1912-12-12'],
+    ['the day after the 100th birthday', '2012-12-13', '1912-12-12'],
+    ['the last day of the 100th year', '2012-12-31', '1912-12-12'],
+    ['a later year', '2026-11-22', '1912-12-12'],
+  ])('reads 121212+1212 on %s (%s) as born %s', (_, today, born) => {
+    expect(birthDate('121212+1212', today)).toBe(born);
+  });
+
+  it.each([
+    ['the last day of the year the person turns 99', '2011-12-31', '1912-12-12'],
+    ['the same day a year earlier', '2010-12-31', '1912-12-12'],
+  ])('reads 121212-1212 on %s (%s) as born %s', (_, today, born) => {
+    expect(birthDate('121212-1212', today)).toBe(born);
+    expect(birthDate('1212121212', today)).toBe(born);
+  });
+
+  it.each([
+    ['New Year of the 100th year', '2012-01-01'],
+    ['the day before the 100th birthday', '2012-12-11'],
+  ])("refuses 121212-1212 on %s (%s): that person has had '+' since New Year, and 2012-12-12 is still to come", (_, today) => {
+    expect(reason('121212-1212', today)).toBe('date lies in the future');
+    expect(reason('1212121212', today)).toBe('date lies in the future');
+  });
+
+  it('reads the canonical number back, whichever side of the birthday in the 100th year', () => {
+    for (const today of ['2012-01-01', '2012-12-11', '2012-12-13'])
+      expect(parse('121212+1212', today)).toEqual({ ok: true, value: { canonical: '191212121212', kind: 'personnummer', birthDate: '1912-12-12' } });
+    expect(parse('121212-1212', '2011-12-31')).toEqual({ ok: true, value: { canonical: '191212121212', kind: 'personnummer', birthDate: '1912-12-12' } });
+  });
+
+  it.each([
+    ['030818+9802', '2002-12-31', '1803-08-18'],
+    ['030818+9802', '2003-01-01', '1903-08-18'],
+    ['030818+9802', '2003-08-17', '1903-08-18'],
+    ['030818+9802', '2003-08-19', '1903-08-18'],
+    ['030818-9802', '2002-12-31', '1903-08-18'],
+    ['030818-9802', '2003-01-01', 'date lies in the future'],
+    ['030818-9802', '2003-08-17', 'date lies in the future'],
+  ])('reads %s on %s as %s', (input, today, born) => {
+    expect(birthDate(input, today)).toBe(born);
+  });
+
+  it("reads '-' as this year's date once it has come (20190101-2391 on its birthday)", () => {
+    expect(parse('190101-2391', '2019-01-01')).toEqual({ ok: true, value: { canonical: '201901012391', kind: 'personnummer', birthDate: '2019-01-01' } });
+    expect(birthDate('190101-2391', '2018-12-31')).toBe('1919-01-01');
+    expect(birthDate('190101+2391', '2019-12-31')).toBe('1919-01-01');
+  });
+
+  it('keeps the samordningsnummer day + 60 under the same rule (202601612381)', () => {
+    expect(parse('260161-2381', '2026-01-01')).toEqual({ ok: true, value: { canonical: '202601612381', kind: 'samordningsnummer', birthDate: '2026-01-01' } });
+    expect(parse('260161-2381', '2025-12-31')).toMatchObject({ ok: true, value: { kind: 'samordningsnummer', birthDate: '1926-01-01' } });
+    expect(parse('260161+2381', '2025-12-31')).toMatchObject({ ok: true, value: { kind: 'samordningsnummer', birthDate: '1826-01-01' } });
+    expect(parse('260161+2381', '2026-01-01')).toMatchObject({ ok: true, value: { kind: 'samordningsnummer', birthDate: '1926-01-01' } });
   });
 });
 

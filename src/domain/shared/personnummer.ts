@@ -39,9 +39,21 @@ function daysInMonth(year: number, month: number): number {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /**
+ * The birth year ending in `yy` of a 10-digit number read in `thisYear`: the person turns
+ * `thisYear - year` this calendar year, at most 99 without '+', at least 100 with it. The
+ * birthday itself plays no part; a '-' date later this year is in the future and refused.
+ */
+function tenDigitYear(yy: number, plus: boolean, thisYear: number): number {
+  const latest = plus ? thisYear - 100 : thisYear;
+  return latest - ((((latest - yy) % 100) + 100) % 100);
+}
+
+/**
  * Parse a personnummer or samordningsnummer in 10 or 12 digits, with optional '-' or '+'.
- * For 10 digits the century is computed from `today` (YYYY-MM-DD): the most recent year
- * not in the future, and 100 years more when the separator is '+'.
+ * For 10 digits the century comes from the calendar year of `today` (YYYY-MM-DD): Skatteverket
+ * writes '+' from the start of the year in which the person turns 100 (18 § folkbokförings-
+ * förordningen), not from the birthday. So '-' (or none) means the person turns at most 99
+ * this year, and '+' that they turn 100 or more.
  */
 export function parseIdentityNumber(input: string, today: string): ParseResult {
   const fail = (reason: string): ParseResult => ({ ok: false, reason });
@@ -65,18 +77,7 @@ export function parseIdentityNumber(input: string, today: string): ParseResult {
   const kind: IdentityNumberKind = coordination ? 'samordningsnummer' : 'personnummer';
   const day = coordination ? rawDay - 60 : rawDay;
 
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-  let year: number;
-  if (century) {
-    year = Number(century) * 100 + yy;
-  } else {
-    // Most recent year ending in yy whose date is not after today; '+' means 100 years or older.
-    year = Math.floor(ty / 100) * 100 + yy;
-    const cmpMonth = month === 0 ? 1 : month;
-    const cmpDay = day === 0 ? 1 : day;
-    if (year > ty || (year === ty && (cmpMonth > tm || (cmpMonth === tm && cmpDay > td)))) year -= 100;
-    if (separator === '+') year -= 100;
-  }
+  const year = century ? Number(century) * 100 + yy : tenDigitYear(yy, separator === '+', Number(today.slice(0, 4)));
 
   // A samordningsnummer may carry month 00 or day 00 (60) when the date is unknown.
   if (month < 0 || month > 12 || (month === 0 && !coordination)) return fail('month is not valid');
