@@ -4,13 +4,15 @@
 // contract's error body instead, and close the connection as Node does.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { HttpErrorCode } from '../../domain/error-codes';
 
-const ANSWERS: Record<string, readonly [number, string, string, string]> = {
+/** Node's error code to [status, reason phrase, our error code, message]. */
+const ANSWERS: Record<string, readonly [number, string, HttpErrorCode, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'The request headers are too large.'],
   HPE_REQUEST_TIMEOUT: [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'The request was not received in time.'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'The request was not received in time.'],
 };
-const MALFORMED = [400, 'Bad Request', 'VALIDATION_FAILED', 'The request is not valid HTTP.'] as const;
+const MALFORMED: readonly [number, string, HttpErrorCode, string] = [400, 'Bad Request', 'VALIDATION_FAILED', 'The request is not valid HTTP.'];
 
 export function rawErrorResponse(errorCode: string | undefined): string {
   const [status, reason, code, message] = (errorCode && ANSWERS[errorCode]) || MALFORMED;

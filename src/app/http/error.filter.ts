@@ -4,34 +4,32 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ZodError } from 'zod';
-import { ApiError, validationFailed } from './api-error';
+import { ApiError, apiError, validationFailed } from './api-error';
 import { DomainError } from '../../domain/shared/domain-error';
+import { STATUS_OF_KIND, type ErrorCode } from '../../domain/error-codes';
 import { redact } from './redact';
 import { StoreUnavailableError, WrongExpectedRevisionError } from '../../event-store/event-store';
 
-const STATUS_CODE: Record<number, string> = {
+/** The code of a framework error by its status; another 4xx is BAD_REQUEST, a 5xx INTERNAL_ERROR. */
+export const STATUS_CODE: Readonly<Partial<Record<number, ErrorCode>>> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
 };
 
 export function toApiError(exception: unknown): ApiError {
   if (exception instanceof ApiError) return exception;
-  if (exception instanceof DomainError) {
-    const status = exception.kind === 'rule' ? 409 : exception.kind === 'unacceptable' ? 422 : 404;
-    return new ApiError(status, exception.code, exception.message, exception.details);
-  }
+  if (exception instanceof DomainError)
+    return new ApiError(STATUS_OF_KIND[exception.kind], exception.code, exception.message, exception.details);
   if (exception instanceof ZodError) return validationFailed(exception);
-  if (exception instanceof WrongExpectedRevisionError)
-    return new ApiError(409, 'CONCURRENCY_CONFLICT', 'The episode changed concurrently; retry the request.');
-  if (exception instanceof StoreUnavailableError)
-    return new ApiError(503, 'STORE_UNAVAILABLE', 'The event store cannot be reached; nothing was written.');
+  if (exception instanceof WrongExpectedRevisionError) return apiError('CONCURRENCY_CONFLICT', 'The episode changed concurrently; retry the request.');
+  if (exception instanceof StoreUnavailableError) return apiError('STORE_UNAVAILABLE', 'The event store cannot be reached; nothing was written.');
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = STATUS_CODE[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
@@ -43,11 +41,11 @@ export function toApiError(exception: unknown): ApiError {
   const e = exception as { status?: number; statusCode?: number; type?: string } | null;
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (e?.type === 'entity.parse.failed') return new ApiError(400, 'VALIDATION_FAILED', 'The request body is not valid JSON.', [{ path: 'body', problem: 'malformed JSON' }]);
-    if (e?.type === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (e?.type === 'entity.parse.failed') return apiError('VALIDATION_FAILED', 'The request body is not valid JSON.', [{ path: 'body', problem: 'malformed JSON' }]);
+    if (e?.type === 'entity.too.large') return apiError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
     return new ApiError(status, STATUS_CODE[status] ?? 'BAD_REQUEST', 'The request could not be read.');
   }
-  return new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.');
+  return apiError('INTERNAL_ERROR', 'An unexpected error occurred.');
 }
 
 @Catch()

@@ -1,14 +1,16 @@
 // A command refused by a business rule. `code` is stable and part of the HTTP contract
-// (docs/api-contract.md); `kind` tells the edge which status family it belongs to.
+// (../shared/docs/api-contract.md; every code and its status is listed in docs/api.md and
+// in src/domain/error-codes.ts); `kind` tells the edge which status family it belongs to.
+import { kindOf, type DomainErrorCode, type DomainErrorKind, type RuleErrorCode, type UnacceptableErrorCode } from '../error-codes';
 
-/** 409: a rule refused the command. 422: a value is well-formed but not acceptable. 404: no such thing. */
-export type DomainErrorKind = 'rule' | 'unacceptable' | 'not_found';
+export type { DomainErrorKind } from '../error-codes';
 
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: DomainErrorCode,
     message: string,
-    readonly kind: DomainErrorKind = 'rule',
+    // Defaults to the code's own kind, so its status is decided in error-codes.ts alone.
+    readonly kind: DomainErrorKind = kindOf(code),
     readonly details: readonly unknown[] = [],
   ) {
     super(message);
@@ -16,11 +18,11 @@ export class DomainError extends Error {
   }
 }
 
-export const refuse = (code: string, message: string): never => {
+export const refuse = (code: RuleErrorCode, message: string): never => {
   throw new DomainError(code, message, 'rule');
 };
 
-export const unacceptable = (code: string, message: string, details: readonly unknown[] = []): never => {
+export const unacceptable = (code: UnacceptableErrorCode, message: string, details: readonly unknown[] = []): never => {
   throw new DomainError(code, message, 'unacceptable', details);
 };
 
