@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { createEventStore } from '../src/event-store/create-event-store';
 import { upcast } from '../src/domain/upcasters';
-import { createReadModelDb } from '../src/projections/projection';
+import { createReadModelDb } from '../src/projections/read-model-db';
 import { Projector } from '../src/projections/projector';
 import { ALL_PROJECTIONS } from '../src/projections/all-projections';
 

@@ -1,6 +1,6 @@
 // The counts check: every acknowledged command's events are in the store, and every
 // projection has applied all of them (checkpoints at the head, rows as the workload implies).
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from '../src/projections/read-model-schema';
 import type { EventStore } from '../src/event-store/event-store';
 import { ALL_PROJECTIONS } from '../src/projections/all-projections';
 import { readCheckpoints } from '../src/projections/checkpoints';
@@ -36,11 +36,11 @@ export async function verifyStore(store: EventStore, expected: Expectations): Pr
   return problems;
 }
 
-const count = async (db: Kysely<any>, t: SqlTarget, table: string, where = '') =>
+const count = async (db: ReadModelDb, t: SqlTarget, table: string, where = '') =>
   Number((await run(db, t, `SELECT count(*) AS n FROM ${qualify(t, table)}${where ? ` WHERE ${where}` : ''}`))[0]!.n);
 
 /** Problems found in the read models; empty when all projections applied every event. */
-export async function verifyProjections(db: Kysely<any>, t: SqlTarget, head: bigint, expected: Expectations): Promise<string[]> {
+export async function verifyProjections(db: ReadModelDb, t: SqlTarget, head: bigint, expected: Expectations): Promise<string[]> {
   const problems: string[] = [];
   const checkpoints = await readCheckpoints(db, t, ALL_PROJECTIONS.map((p) => p.name));
   for (const p of ALL_PROJECTIONS) {
@@ -64,13 +64,13 @@ export async function verifyProjections(db: Kysely<any>, t: SqlTarget, head: big
   }
   // Per episode: the projected revision and message count follow the stream exactly.
   let wrong = 0;
-  const rows = await run(db, t, `SELECT episode_id, doc FROM ${qualify(t, 'episode_progress')}`);
+  const rows = await db.selectFrom('episode_progress').select(['episode_id', 'doc']).execute();
   for (const r of rows) {
-    const doc = JSON.parse(r.doc as string) as { revision: number; message_count: number };
-    const e = expected.episodes.get(r.episode_id as string);
+    const doc = JSON.parse(r.doc) as { revision: number; message_count: number };
+    const e = expected.episodes.get(r.episode_id);
     if (!e && expected.looseEpisodes > 0) continue;
     if (!e || doc.revision !== e.revision || doc.message_count !== e.messages)
-      if (wrong++ < 5) problems.push(`episode_progress ${String(r.episode_id)}: revision ${doc.revision}/${e?.revision}, messages ${doc.message_count}/${e?.messages}`);
+      if (wrong++ < 5) problems.push(`episode_progress ${r.episode_id}: revision ${doc.revision}/${e?.revision}, messages ${doc.message_count}/${e?.messages}`);
   }
   if (wrong > 5) problems.push(`... ${wrong} episodes wrong in episode_progress`);
   return problems;

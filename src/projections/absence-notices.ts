@@ -1,8 +1,9 @@
 // Absence notices (frånvaromeddelanden) per care unit: from, to, text, withdrawn.
 // The dashboard and the patient view join the unit's current notice at query time.
-import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { typeSet, unitData } from './event-data';
 import { utc } from './stockholm';
@@ -23,7 +24,7 @@ interface NoticeRow {
   position: number;
 }
 
-const notices: TableSpec = {
+const notices: TableSpecFor<'absence_notices'> = {
   name: 'absence_notices',
   key: 'notice_key',
   columns: { notice_key: 'text', unit_id: 'text', from_at: 'text', to_at: 'text', withdrawn: 'bool', position: 'bigint' },
@@ -104,7 +105,7 @@ export interface AbsenceNoticeFilter {
 }
 
 /** A unit's notices, ordered by start. */
-export async function queryAbsenceNotices(db: Kysely<any>, unitId: string, filter: AbsenceNoticeFilter = {}): Promise<AbsenceNoticeView[]> {
+export async function queryAbsenceNotices(db: ReadModelDb, unitId: string, filter: AbsenceNoticeFilter = {}): Promise<AbsenceNoticeView[]> {
   let q = db.selectFrom('absence_notices').selectAll().where('unit_id', '=', unitId);
   if (!filter.includeWithdrawn || filter.activeAt) q = q.where('withdrawn', '=', 0);
   if (filter.activeAt) {
@@ -116,7 +117,7 @@ export async function queryAbsenceNotices(db: Kysely<any>, unitId: string, filte
 }
 
 /** The unit's notice in force now (the latest started when several overlap), or null. */
-export async function currentAbsenceNotice(db: Kysely<any>, unitId: string, now: string): Promise<AbsenceNoticeView | null> {
+export async function currentAbsenceNotice(db: ReadModelDb, unitId: string, now: string): Promise<AbsenceNoticeView | null> {
   const active = await queryAbsenceNotices(db, unitId, { activeAt: now });
   return active.length ? active[active.length - 1] : null;
 }

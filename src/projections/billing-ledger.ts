@@ -2,9 +2,10 @@
 // and the waived amount), dated by the Stockholm date of the event, so a unit can reconcile
 // its invoicing: every assignment has exactly one fee line (charges + exemptions =
 // assignments). Lines are keyed by event id: applying an event twice changes nothing.
-import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { episodeData, episodeIdOf, episodeKeys, maskedPersonnummer, reveal, typeSet, type Reveal } from './event-data';
 import { stockholmDate } from './stockholm';
@@ -34,7 +35,7 @@ interface AssignmentRow {
   position: number;
 }
 
-const lines: TableSpec = {
+const lines: TableSpecFor<'billing_ledger'> = {
   name: 'billing_ledger',
   key: 'line_id',
   columns: { line_id: 'text', unit_id: 'text', date: 'text', at: 'text', position: 'bigint' },
@@ -42,7 +43,7 @@ const lines: TableSpec = {
   indexes: { unit_date: ['unit_id', 'date'], date: ['date'] },
 };
 
-const assignments: TableSpec = {
+const assignments: TableSpecFor<'billing_assignments'> = {
   name: 'billing_assignments',
   key: 'episode_id',
   columns: { episode_id: 'text', unit_id: 'text', date: 'text', position: 'bigint' },
@@ -125,19 +126,24 @@ export interface LedgerReport {
   readonly reconciliation: { readonly assignments: number; readonly feeLines: number; readonly balanced: boolean };
 }
 
-type Q = SelectQueryBuilder<any, any, any>;
-function applyFilter(q: Q, f: LedgerFilter): Q {
-  let out = q;
-  if (f.unitId !== undefined) out = out.where('unit_id', '=', f.unitId);
-  if (f.from !== undefined) out = out.where('date', '>=', f.from);
-  if (f.to !== undefined) out = out.where('date', '<=', f.to);
-  return out;
+/** The filter's conditions, for either table: both have `unit_id` and the Stockholm `date`. */
+function filterTerms(f: LedgerFilter): ['unit_id' | 'date', '=' | '>=' | '<=', string][] {
+  const terms: ['unit_id' | 'date', '=' | '>=' | '<=', string][] = [];
+  if (f.unitId !== undefined) terms.push(['unit_id', '=', f.unitId]);
+  if (f.from !== undefined) terms.push(['date', '>=', f.from]);
+  if (f.to !== undefined) terms.push(['date', '<=', f.to]);
+  return terms;
 }
 
 /** Ledger lines of a unit (or all units) and period, in date order, with totals and the reconciliation. */
-export async function queryLedger(db: Kysely<any>, filter: LedgerFilter = {}, options: LedgerOptions = {}): Promise<LedgerReport> {
+export async function queryLedger(db: ReadModelDb, filter: LedgerFilter = {}, options: LedgerOptions = {}): Promise<LedgerReport> {
   const [rows, assignmentCount] = await Promise.all([
-    applyFilter(db.selectFrom('billing_ledger').selectAll(), filter).orderBy('date').orderBy('at').orderBy('position').execute(),
+    filterTerms(filter)
+      .reduce((q, [column, op, value]) => q.where(column, op, value), db.selectFrom('billing_ledger').selectAll())
+      .orderBy('date')
+      .orderBy('at')
+      .orderBy('position')
+      .execute(),
     countAssignments(db, filter),
   ]);
   const out = await Promise.all(rows.map((raw) => toLine(decodeRow<LineRow>(lines, raw), options.reveal)));
@@ -156,8 +162,10 @@ export async function queryLedger(db: Kysely<any>, filter: LedgerFilter = {}, op
 }
 
 /** AssignmentStarted events per unit and period (for the reconciliation check). */
-export async function countAssignments(db: Kysely<any>, filter: LedgerFilter = {}): Promise<number> {
-  const row = await applyFilter(db.selectFrom('billing_assignments').select((eb) => eb.fn.countAll().as('n')), filter).executeTakeFirst();
+export async function countAssignments(db: ReadModelDb, filter: LedgerFilter = {}): Promise<number> {
+  const row = await filterTerms(filter)
+    .reduce((q, [column, op, value]) => q.where(column, op, value), db.selectFrom('billing_assignments').select((eb) => eb.fn.countAll().as('n')))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 

@@ -3,7 +3,7 @@
 // written inside the same transaction as the rows, so a batch takes effect exactly once:
 // a crash before COMMIT loses rows and checkpoint together, and a checkpoint moved by
 // someone else (a rebuild in another process) is noticed before anything is applied.
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from './read-model-schema';
 import { qualify, quoteId, run, type SqlTarget } from './sql';
 
 export const CHECKPOINT_TABLE = 'projection_checkpoints';
@@ -14,7 +14,7 @@ export interface Checkpoint {
   readonly position: bigint;
 }
 
-export async function ensureCheckpointTable(db: Kysely<any>, t: SqlTarget): Promise<void> {
+export async function ensureCheckpointTable(db: ReadModelDb, t: SqlTarget): Promise<void> {
   if (t.dialect === 'postgres' && t.schema) await run(db, t, `CREATE SCHEMA IF NOT EXISTS ${quoteId(t.schema)}`);
   const position = t.dialect === 'postgres' ? 'bigint' : 'INTEGER';
   await run(
@@ -26,32 +26,30 @@ export async function ensureCheckpointTable(db: Kysely<any>, t: SqlTarget): Prom
 }
 
 /** Checkpoints of these projections; on PostgreSQL the rows stay locked until the transaction ends. */
-export async function readCheckpoints(db: Kysely<any>, t: SqlTarget, names: readonly string[], lock = false): Promise<Map<string, Checkpoint>> {
+export async function readCheckpoints(db: ReadModelDb, t: SqlTarget, names: readonly string[], lock = false): Promise<Map<string, Checkpoint>> {
   const out = new Map<string, Checkpoint>();
   if (names.length === 0) return out;
-  const forUpdate = lock && t.dialect === 'postgres' ? ' ORDER BY name FOR UPDATE' : '';
-  const rows = await run(
-    db,
-    t,
-    `SELECT name, version, position FROM ${qualify(t, CHECKPOINT_TABLE)} WHERE name IN (${names.map(() => '?').join(', ')})${forUpdate}`,
-    names,
-  );
-  for (const r of rows) out.set(r.name as string, { name: r.name as string, version: Number(r.version), position: BigInt(r.position as string | number) });
+  let q = db.selectFrom(CHECKPOINT_TABLE).select(['name', 'version', 'position']).where('name', 'in', [...names]);
+  // In name order, so that two processes locking the same checkpoints cannot deadlock.
+  if (lock && t.dialect === 'postgres') q = q.orderBy('name').forUpdate();
+  for (const r of await q.execute()) out.set(r.name, { name: r.name, version: Number(r.version), position: BigInt(r.position) });
   return out;
 }
 
-export async function writeCheckpoints(db: Kysely<any>, t: SqlTarget, checkpoints: readonly Checkpoint[]): Promise<void> {
+export async function writeCheckpoints(db: ReadModelDb, checkpoints: readonly Checkpoint[]): Promise<void> {
   if (checkpoints.length === 0) return;
-  const now = new Date().toISOString();
-  const params: unknown[] = [];
-  for (const c of checkpoints) params.push(c.name, c.version, positionParam(c.position), now);
-  await run(
-    db,
-    t,
-    `INSERT INTO ${qualify(t, CHECKPOINT_TABLE)} (name, version, position, updated_at) VALUES ${checkpoints.map(() => '(?, ?, ?, ?)').join(', ')} ` +
-      'ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = excluded.updated_at',
-    params,
-  );
+  const updatedAt = new Date().toISOString();
+  await db
+    .insertInto(CHECKPOINT_TABLE)
+    .values(checkpoints.map((c) => ({ name: c.name, version: c.version, position: positionParam(c.position), updated_at: updatedAt })))
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet((eb) => ({
+        version: eb.ref('excluded.version'),
+        position: eb.ref('excluded.position'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
 }
 
 /** Positions go to the driver as numbers (exact below 2^53) or, beyond, as decimal text. */
@@ -62,7 +60,7 @@ export const positionParam = (p: bigint): number | string => (p <= BigInt(Number
  * up front, so two writers (the API's projector and a rebuild CLI) queue on busy_timeout
  * instead of failing with SQLITE_BUSY when a deferred transaction tries to upgrade.
  */
-export async function withWriteTransaction<T>(db: Kysely<any>, t: SqlTarget, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+export async function withWriteTransaction<T>(db: ReadModelDb, t: SqlTarget, fn: (trx: ReadModelDb) => Promise<T>): Promise<T> {
   if (t.dialect === 'postgres') return db.transaction().execute(fn);
   return db.connection().execute(async (conn) => {
     await run(conn, t, 'BEGIN IMMEDIATE');

@@ -1,9 +1,10 @@
 // The therapist's dashboard: a unit's (or one therapist's) active episodes with masked
 // patient, assignment date, progress, unread-message marker and warnings. Ended episodes
 // keep their row (active = false) so that re-applied events stay no-ops; queries skip them.
-import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { foldEpisodeRows } from './episode-rows';
 import { episodeData, hiddenModulesAfter, maskedPersonnummer, typeSet, type Reveal } from './event-data';
@@ -31,7 +32,7 @@ interface DashboardRow {
   position: number;
 }
 
-const table: TableSpec = {
+const table: TableSpecFor<'dashboard_episodes'> = {
   name: 'dashboard_episodes',
   key: 'episode_id',
   columns: { episode_id: 'text', unit_id: 'text', therapist_id: 'text', assigned_at: 'text', active: 'bool', position: 'bigint' },
@@ -145,7 +146,7 @@ export interface DashboardView {
   readonly absenceNotice: AbsenceNoticeView | null;
 }
 
-export async function queryDashboard(db: Kysely<any>, filter: DashboardFilter): Promise<DashboardView> {
+export async function queryDashboard(db: ReadModelDb, filter: DashboardFilter): Promise<DashboardView> {
   const direction = filter.sort === '-assignedAt' ? 'desc' : 'asc';
   let q = db.selectFrom('dashboard_episodes').selectAll().where('unit_id', '=', filter.unitId).where('active', '=', 1);
   if (filter.therapistId !== undefined) q = q.where('therapist_id', '=', filter.therapistId);

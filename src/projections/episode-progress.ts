@@ -2,10 +2,11 @@
 // folded from every event of the episode stream, so `revision` is the stream's revision.
 // Personal fields (personnummer, birth date, welcome text) are kept as the events carry
 // them (ciphertext from the raw store) and decrypted at query time.
-import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
 import type { PlanQuestion, PlanSchedule } from '../domain/episode/events';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { foldEpisodeRows } from './episode-rows';
 import { episodeData, hiddenModulesAfter, reveal, typeSet, type Reveal } from './event-data';
@@ -56,7 +57,7 @@ export interface ProgressRow {
   position: number;
 }
 
-const table: TableSpec = {
+const table: TableSpecFor<'episode_progress'> = {
   name: 'episode_progress',
   key: 'episode_id',
   columns: { episode_id: 'text', unit_id: 'text', position: 'bigint' },
@@ -242,7 +243,7 @@ export interface EpisodeProgress {
 
 /** One episode's progress view, or null when the projection has not seen it. */
 export async function queryEpisodeProgress(
-  db: Kysely<any>,
+  db: ReadModelDb,
   episodeId: string,
   options: {
     readonly modules?: readonly ModuleOutline[];
@@ -259,6 +260,23 @@ export async function queryEpisodeProgress(
     reveal(r.welcome_text, options.reveal),
   ]);
   return toView({ ...r, personnummer, birth_date: birthDate, welcome_text: welcomeText }, options.modules);
+}
+
+/** The stored episode and patient (personnummer as stored: ciphertext from the raw store) of these episodes. */
+export async function queryEpisodePatients(
+  db: ReadModelDb,
+  episodeIds: readonly string[],
+): Promise<{ readonly episodeId: string; readonly unitId: string; readonly personnummer: string }[]> {
+  const out: { episodeId: string; unitId: string; personnummer: string }[] = [];
+  // In chunks: a parameter per id, and SQLite allows 32,766.
+  for (let i = 0; i < episodeIds.length; i += 500) {
+    const rows = await db.selectFrom('episode_progress').selectAll().where('episode_id', 'in', episodeIds.slice(i, i + 500)).execute();
+    for (const raw of rows) {
+      const r = decodeRow<ProgressRow>(table, raw);
+      out.push({ episodeId: r.episode_id, unitId: r.unit_id, personnummer: r.personnummer });
+    }
+  }
+  return out;
 }
 
 function toView(r: ProgressRow, outline: readonly ModuleOutline[] | undefined): EpisodeProgress {

@@ -3,9 +3,11 @@
 // never edits: it is counted and its reference shown). Plus a compliance summary per unit
 // and per therapist. Rows carry the position of the last event folded in, so re-applying
 // a batch (an EventStoreDB checkpoint is not atomic with the log) changes nothing.
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDatabase, ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { episodeData, episodeIdOf, episodeKeys, typeSet } from './event-data';
 import { utc } from './stockholm';
@@ -43,7 +45,7 @@ interface EpisodeRow {
   position: number;
 }
 
-const obligations: TableSpec = {
+const obligations: TableSpecFor<'journal_obligations'> = {
   name: 'journal_obligations',
   key: 'obligation_key',
   columns: {
@@ -56,7 +58,7 @@ const obligations: TableSpec = {
   indexes: { unit: ['unit_id', 'status', 'raised_at'], therapist: ['therapist_id', 'status'], episode: ['episode_id'] },
 };
 
-const episodes: TableSpec = {
+const episodes: TableSpecFor<'journal_episodes'> = {
   name: 'journal_episodes',
   key: 'episode_id',
   columns: { episode_id: 'text', position: 'bigint' },
@@ -152,8 +154,7 @@ export interface ObligationView {
   readonly corrections: { readonly count: number; readonly latestReference: string | null; readonly latestAt: string | null; readonly latestBy: string | null };
 }
 
-type Q = SelectQueryBuilder<any, any, any>;
-function filtered(q: Q, f: ObligationFilter): Q {
+function filtered<O>(q: SelectQueryBuilder<ReadModelDatabase, 'journal_obligations', O>, f: ObligationFilter) {
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (f.unitId !== undefined) q = q.where('unit_id', '=', f.unitId);
   if (f.therapistId !== undefined) q = q.where('therapist_id', '=', f.therapistId);
@@ -162,7 +163,7 @@ function filtered(q: Q, f: ObligationFilter): Q {
 }
 
 /** Obligations, oldest first. */
-export async function queryJournalObligations(db: Kysely<any>, filter: ObligationFilter = {}): Promise<ObligationView[]> {
+export async function queryJournalObligations(db: ReadModelDb, filter: ObligationFilter = {}): Promise<ObligationView[]> {
   let q = filtered(db.selectFrom('journal_obligations').selectAll(), filter).orderBy('raised_at').orderBy('obligation_key');
   if (filter.limit !== undefined) q = q.limit(filter.limit).offset(filter.offset ?? 0);
   return (await q.execute()).map((raw) => toView(decodeRow<ObligationRow>(obligations, raw)));
@@ -200,27 +201,24 @@ export interface ComplianceSummary {
 }
 
 /** Journal compliance per unit and per therapist (of the unit, when given). */
-export async function queryJournalCompliance(db: Kysely<any>, filter: { readonly unitId?: string } = {}): Promise<ComplianceSummary> {
-  const grouped = (by: string[]) => {
-    let q = filtered(db.selectFrom('journal_obligations'), filter)
-      .select(by)
-      .select((eb) => [
-        eb.fn.countAll().as('total'),
-        eb.fn.sum(eb.case().when('status', '=', 'recorded').then(1).else(0).end()).as('recorded'),
-        eb.fn.min(eb.case().when('status', '=', 'outstanding').then(eb.ref('raised_at')).end()).as('oldest'),
-      ])
-      .groupBy(by);
-    for (const column of by) q = q.orderBy(column);
-    return q.execute();
-  };
-  const [units, therapists] = await Promise.all([grouped(['unit_id']), grouped(['unit_id', 'therapist_id'])]);
-  const line = (r: Record<string, unknown>): ComplianceLine => {
+export async function queryJournalCompliance(db: ReadModelDb, filter: { readonly unitId?: string } = {}): Promise<ComplianceSummary> {
+  const counted = filtered(db.selectFrom('journal_obligations'), filter).select((eb) => [
+    eb.fn.countAll().as('total'),
+    eb.fn.sum(eb.case().when('status', '=', 'recorded').then(1).else(0).end()).as('recorded'),
+    eb.fn.min(eb.case().when('status', '=', 'outstanding').then(eb.ref('raised_at')).end()).as('oldest'),
+  ]);
+  const [units, therapists] = await Promise.all([
+    counted.select('unit_id').groupBy('unit_id').orderBy('unit_id').execute(),
+    counted.select(['unit_id', 'therapist_id']).groupBy(['unit_id', 'therapist_id']).orderBy('unit_id').orderBy('therapist_id').execute(),
+  ]);
+  // Counts come back as numbers from SQLite and as decimal text from PostgreSQL.
+  const line = (r: { total: unknown; recorded: unknown; oldest: string | null }): ComplianceLine => {
     const total = Number(r.total);
     const recorded = Number(r.recorded ?? 0);
-    return { total, recorded, outstanding: total - recorded, shareRecorded: total ? recorded / total : null, oldestOutstandingAt: (r.oldest as string | null) ?? null };
+    return { total, recorded, outstanding: total - recorded, shareRecorded: total ? recorded / total : null, oldestOutstandingAt: r.oldest ?? null };
   };
   return {
-    units: units.map((r) => ({ unitId: r.unit_id as string, ...line(r) })),
-    therapists: therapists.map((r) => ({ unitId: r.unit_id as string, therapistId: r.therapist_id as string, ...line(r) })),
+    units: units.map((r) => ({ unitId: r.unit_id, ...line(r) })),
+    therapists: therapists.map((r) => ({ unitId: r.unit_id, therapistId: r.therapist_id, ...line(r) })),
   };
 }

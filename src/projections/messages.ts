@@ -2,9 +2,10 @@
 // order sent. A patient message carries whether (and when) the therapist has read it.
 // Message texts are personal data: this read model is to be covered by the crypto-shredding
 // of a later change (the text then comes from the decrypted event, or is blanked).
-import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { episodeData, episodeIdOf, episodeKeys, reveal, typeSet, type Reveal } from './event-data';
 import { noteMessage, noteRead, unreadCount, type AfterRead } from './unread';
@@ -35,7 +36,7 @@ interface ThreadRow {
   position: number;
 }
 
-const messages: TableSpec = {
+const messages: TableSpecFor<'messages'> = {
   name: 'messages',
   key: 'message_key',
   columns: { message_key: 'text', episode_id: 'text', seq: 'int', position: 'bigint' },
@@ -46,7 +47,7 @@ const messages: TableSpec = {
   indexes: { episode: ['episode_id', 'seq'] },
 };
 
-const threads: TableSpec = {
+const threads: TableSpecFor<'message_episodes'> = {
   name: 'message_episodes',
   key: 'episode_id',
   columns: { episode_id: 'text', position: 'bigint' },
@@ -140,7 +141,7 @@ export interface EpisodeMessages {
 
 /** An episode's conversations, ordered by their first message, each in the order sent. */
 export async function queryMessages(
-  db: Kysely<any>,
+  db: ReadModelDb,
   episodeId: string,
   options: { /** Decrypts stored message texts. */ readonly reveal?: Reveal } = {},
 ): Promise<EpisodeMessages> {

@@ -2,10 +2,11 @@
 // (Stockholm), with no personal data: one row per episode holding only unit, dates, status,
 // counts, the plan schedule and registry pain scores, keyed by the (random) episode id.
 // Adherence needs the plan's due occasions, a domain computation: the app passes it in.
-import type { Kysely } from 'kysely';
 import type { RecordedEvent } from '../event-store/event-store';
 import type { PlanSchedule } from '../domain/episode/events';
-import type { Projection, TableSpec } from './projection';
+import type { Projection } from './projection';
+import type { ReadModelDb } from './read-model-schema';
+import type { TableSpecFor } from './table-spec';
 import { decodeRow, type RowSession } from './row-cache';
 import { foldEpisodeRows } from './episode-rows';
 import { episodeData, typeSet } from './event-data';
@@ -31,7 +32,7 @@ interface OutcomeRow {
   position: number;
 }
 
-const table: TableSpec = {
+const table: TableSpecFor<'outcome_episodes'> = {
   name: 'outcome_episodes',
   key: 'episode_id',
   columns: { episode_id: 'text', unit_id: 'text', month: 'text', position: 'bigint' },
@@ -151,7 +152,7 @@ export interface OutcomesLine {
 }
 
 /** Outcomes per unit and month of assignment, ordered by unit then month. */
-export async function queryOutcomes(db: Kysely<any>, filter: OutcomesFilter): Promise<OutcomesLine[]> {
+export async function queryOutcomes(db: ReadModelDb, filter: OutcomesFilter): Promise<OutcomesLine[]> {
   let q = db.selectFrom('outcome_episodes').selectAll();
   if (filter.unitId !== undefined) q = q.where('unit_id', '=', filter.unitId);
   if (filter.fromMonth !== undefined) q = q.where('month', '>=', filter.fromMonth);

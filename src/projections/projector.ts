@@ -4,9 +4,10 @@
 // projection fails, the batch is retried per projection so the others advance, and the
 // failing one is retried after `retryDelayMs`. Live: after catching up it waits for the
 // store's onAppended signal, polling every `pollIntervalMs` as a fallback.
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from './read-model-schema';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { readModelDbInfo, type Projection } from './projection';
+import type { Projection } from './projection';
+import { readModelDbInfo } from './read-model-db';
 import { RowSession } from './row-cache';
 import { createIndexSqls, createTableSql, dropTableSql, run, type SqlTarget } from './sql';
 import { ensureCheckpointTable, readCheckpoints, withWriteTransaction, writeCheckpoints } from './checkpoints';
@@ -21,9 +22,18 @@ export interface BatchCommitted {
   readonly projections: readonly string[];
 }
 
+/** One batch transaction about to run: what the `observeBatch` hook sees. */
+export interface BatchAttempt {
+  readonly events: readonly RecordedEvent[];
+  /** The projections it applies the events to, each from its checkpoint. */
+  readonly projections: readonly { readonly name: string; readonly from: bigint }[];
+  /** The batch's last position: their checkpoint once it commits. */
+  readonly position: bigint;
+}
+
 export interface ProjectorOptions {
   readonly store: EventStore;
-  readonly db: Kysely<any>;
+  readonly db: ReadModelDb;
   readonly projections: readonly Projection[];
   /** Lifts stored events to their current schema before any projection sees them. */
   readonly upcast?: (event: RecordedEvent) => RecordedEvent;
@@ -45,6 +55,8 @@ export interface ProjectorOptions {
   /** PostgreSQL only: one process per projection via pg_advisory_lock (see pg-lock.ts). */
   readonly advisoryLocks?: boolean;
   readonly logger?: { warn(message: string, error?: unknown): void };
+  /** Telemetry (spans, metrics; src/app/observability): wraps each batch transaction, its failure included. */
+  readonly observeBatch?: <T>(batch: BatchAttempt, run: () => Promise<T>) => Promise<T>;
 }
 
 type Status = 'starting' | 'live' | 'failed' | 'elsewhere';
@@ -239,7 +251,7 @@ export class Projector {
         runner.position = fresh ? 0n : (checkpoint as { position: bigint }).position;
         runner.status = 'live';
       }
-      await writeCheckpoints(trx, t, reset);
+      await writeCheckpoints(trx, reset);
     });
   }
 
@@ -360,7 +372,13 @@ export class Projector {
     return [];
   }
 
-  private async commit(events: readonly RecordedEvent[], targets: readonly Runner[], end: bigint): Promise<void> {
+  private commit(events: readonly RecordedEvent[], targets: readonly Runner[], end: bigint): Promise<void> {
+    const run = () => this.commitBatch(events, targets, end);
+    const observe = this.options.observeBatch;
+    return observe ? observe({ events, projections: targets.map((r) => ({ name: r.projection.name, from: r.position })), position: end }, run) : run();
+  }
+
+  private async commitBatch(events: readonly RecordedEvent[], targets: readonly Runner[], end: bigint): Promise<void> {
     const { db } = this.options;
     const t = this.target;
     const applied = await withWriteTransaction(db, t, async (trx) => {
@@ -384,7 +402,7 @@ export class Projector {
         await p.apply(mine, session);
         await session.flush(trx);
       }
-      await writeCheckpoints(trx, t, ok.map((r) => ({ name: r.projection.name, version: r.projection.version, position: end })));
+      await writeCheckpoints(trx, ok.map((r) => ({ name: r.projection.name, version: r.projection.version, position: end })));
       if (ok.length && this.options.beforeCommit)
         await this.options.beforeCommit({ position: end, events: events.length, projections: ok.map((r) => r.projection.name) });
       return ok;

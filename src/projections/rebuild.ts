@@ -2,7 +2,7 @@
 // keep serving, then swap them in with the checkpoint in one transaction. The fresh tables
 // start empty, so the row cache needs no reads until it grows past `maxCachedRows` and is
 // written out; secondary indexes are built once, after the bulk load, at the swap.
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from './read-model-schema';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import type { Projection } from './projection';
 import { RowSession } from './row-cache';
@@ -33,7 +33,7 @@ export interface RebuildResult {
 
 export interface RebuildInput extends RebuildOptions {
   readonly store: EventStore;
-  readonly db: Kysely<any>;
+  readonly db: ReadModelDb;
   readonly target: SqlTarget;
   readonly projections: readonly Projection[];
   readonly upcast?: (event: RecordedEvent) => RecordedEvent;
@@ -63,7 +63,7 @@ export async function rebuildProjections(input: RebuildInput): Promise<RebuildRe
   let position = 0n;
   let events = 0;
 
-  const applyBatch = async (raw: readonly RecordedEvent[], via: Kysely<any>) => {
+  const applyBatch = async (raw: readonly RecordedEvent[], via: ReadModelDb) => {
     const batch = upcast ? raw.map(upcast) : raw;
     for (let i = 0; i < projections.length; i++) {
       const p = projections[i];
@@ -104,7 +104,7 @@ export async function rebuildProjections(input: RebuildInput): Promise<RebuildRe
             for (const statement of renameTableSqls(t, spec, fresh(spec.name))) await run(trx, t, statement);
             for (const statement of createIndexSqls(t, spec)) await run(trx, t, statement);
           }
-        await writeCheckpoints(trx, t, projections.map((p) => ({ name: p.name, version: p.version, position })));
+        await writeCheckpoints(trx, projections.map((p) => ({ name: p.name, version: p.version, position })));
       }),
     );
   } catch (error) {
@@ -117,7 +117,7 @@ export async function rebuildProjections(input: RebuildInput): Promise<RebuildRe
   return { projections: projections.map((p) => p.name), position, events, seconds, eventsPerSecond: seconds > 0 ? events / seconds : 0 };
 }
 
-async function dropFresh(db: Kysely<any>, t: SqlTarget, projections: readonly Projection[]): Promise<void> {
+async function dropFresh(db: ReadModelDb, t: SqlTarget, projections: readonly Projection[]): Promise<void> {
   await withWriteTransaction(db, t, async (trx) => {
     for (const p of projections) for (const spec of p.tables) await run(trx, t, dropTableSql(t, spec.name + REBUILD_SUFFIX));
   });

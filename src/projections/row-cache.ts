@@ -3,9 +3,9 @@
 // with multi-row upserts, when the projector flushes: once per batch in live mode, in big
 // chunks during a rebuild. A rebuild starts on empty tables, so the cache is "complete"
 // (a miss means no row) until it is first evicted; then misses are read from the table.
-import type { Kysely } from 'kysely';
-import type { ColumnType, TableSpec } from './projection';
-import { DOC, selectByKeys, upsertRows, type Row, type SqlTarget } from './sql';
+import type { ReadModelDb } from './read-model-schema';
+import { DOC, type ColumnType, type TableSpec } from './table-spec';
+import { selectByKeys, upsertRows, type Row, type SqlTarget } from './sql';
 
 interface Codec {
   readonly columns: readonly (readonly [string, ColumnType])[];
@@ -100,7 +100,7 @@ export class TableCache<R extends object> {
     return this.rows.size;
   }
 
-  async flush(db: Kysely<any>): Promise<number> {
+  async flush(db: ReadModelDb): Promise<number> {
     if (this.dirty.size === 0) return 0;
     const codec = codecOf(this.spec);
     // In key order: B-tree inserts then touch neighbouring pages (a quarter faster on SQLite).
@@ -125,14 +125,14 @@ export class TableCache<R extends object> {
 /** One projection's cached tables, bound to the transaction its loads read through. */
 export class RowSession {
   /** Where loads read: the projector's current transaction. */
-  db: Kysely<any>;
+  db: ReadModelDb;
   private readonly tables = new Map<string, TableCache<object>>();
 
   constructor(
     readonly target: SqlTarget,
     specs: readonly TableSpec[],
     physicalName: (base: string) => string,
-    db: Kysely<any>,
+    db: ReadModelDb,
     /** True on fresh, empty tables: every row is in the cache. */
     public complete = false,
   ) {
@@ -153,7 +153,7 @@ export class RowSession {
   }
 
   /** Write every changed row; returns how many. */
-  async flush(db: Kysely<any>): Promise<number> {
+  async flush(db: ReadModelDb): Promise<number> {
     let n = 0;
     for (const t of this.tables.values()) n += await t.flush(db);
     return n;

@@ -3,8 +3,9 @@
 // INSERT ... ON CONFLICT ... DO UPDATE, excluded.*); only placeholders differ, so the text
 // is written with `?` and numbered for PostgreSQL. Texts are cached per shape, which keeps
 // compiling (and, on SQLite, preparing) cheap.
-import { CompiledQuery, type Kysely } from 'kysely';
-import type { ColumnType, TableSpec } from './projection';
+import { CompiledQuery } from 'kysely';
+import type { ReadModelDb } from './read-model-schema';
+import { DOC, type ColumnType, type TableSpec } from './table-spec';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -31,7 +32,7 @@ function toDollar(text: string): string {
 export type Row = Record<string, unknown>;
 
 /** Run one statement written with `?` placeholders. */
-export async function run(db: Kysely<any>, t: SqlTarget, text: string, params: readonly unknown[] = []): Promise<Row[]> {
+export async function run(db: ReadModelDb, t: SqlTarget, text: string, params: readonly unknown[] = []): Promise<Row[]> {
   const result = await db.executeQuery(CompiledQuery.raw(t.dialect === 'postgres' ? toDollar(text) : text, [...params]));
   return result.rows as Row[];
 }
@@ -40,9 +41,6 @@ const SQL_TYPES: Record<Dialect, Record<ColumnType, string>> = {
   sqlite: { text: 'TEXT', int: 'INTEGER', bigint: 'INTEGER', real: 'REAL', json: 'TEXT', bool: 'INTEGER' },
   postgres: { text: 'text', int: 'integer', bigint: 'bigint', real: 'double precision', json: 'text', bool: 'smallint' },
 };
-
-/** The column that holds a row's TableSpec.fields as one JSON object. */
-export const DOC = 'doc';
 
 /** Stored column names of a table, in order. */
 export const storedColumns = (spec: TableSpec): string[] => [...Object.keys(spec.columns), ...(spec.fields?.length ? [DOC] : [])];
@@ -84,7 +82,7 @@ const MAX_PARAMS = 30_000;
 const MAX_ROWS_PER_STATEMENT = 500;
 
 /** Rows whose key is in `keys`, in chunks. */
-export async function selectByKeys(db: Kysely<any>, t: SqlTarget, physical: string, key: string, keys: readonly string[]): Promise<Row[]> {
+export async function selectByKeys(db: ReadModelDb, t: SqlTarget, physical: string, key: string, keys: readonly string[]): Promise<Row[]> {
   const out: Row[] = [];
   for (let i = 0; i < keys.length; i += MAX_ROWS_PER_STATEMENT) {
     const chunk = keys.slice(i, i + MAX_ROWS_PER_STATEMENT);
@@ -103,7 +101,7 @@ const upsertCache = new Map<string, string>();
 
 /** INSERT ... ON CONFLICT (key) DO UPDATE for already encoded rows (values in column order). */
 export async function upsertRows(
-  db: Kysely<any>,
+  db: ReadModelDb,
   t: SqlTarget,
   spec: TableSpec,
   physical: string,

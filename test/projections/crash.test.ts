@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { createReadModelDb } from '../../src/projections/projection';
+import { createReadModelDb } from '../../src/projections/read-model-db';
 import { readCheckpoints } from '../../src/projections/checkpoints';
 import { PROJECTION_NAMES } from '../../src/projections/all-projections';
 import { dumpTables } from './harness';

@@ -2,18 +2,20 @@
 // is set, each read model in a fresh schema), a store + world + projector setup, and table
 // dumps for comparing two read models row by row.
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { Pool } from 'pg';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import type { EventStore } from '../../src/event-store/event-store';
-import { createReadModelDb, type Projection } from '../../src/projections/projection';
+import type { Projection } from '../../src/projections/projection';
+import { createReadModelDb, readModelDbInfo } from '../../src/projections/read-model-db';
+import type { ReadModelDb } from '../../src/projections/read-model-schema';
 import { Projector, type ProjectorOptions } from '../../src/projections/projector';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
 import { decodeRow } from '../../src/projections/row-cache';
+import { qualify, quoteId, run } from '../../src/projections/sql';
 import { World } from './world';
 
 export interface ReadModel {
-  readonly db: Kysely<any>;
+  readonly db: ReadModelDb;
   cleanup(): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ export const BACKENDS: readonly Backend[] = [sqliteBackend, postgresBackend];
 export interface Setup {
   readonly store: EventStore;
   readonly world: World;
-  readonly db: Kysely<any>;
+  readonly db: ReadModelDb;
   readonly projector: Projector;
   close(): Promise<void>;
 }
@@ -88,12 +90,13 @@ export async function setup(backend: Backend, options: Partial<ProjectorOptions>
   };
 }
 
-/** Every table of the projections, rows decoded and ordered by key. */
-export async function dumpTables(db: Kysely<any>, projections: readonly Projection[] = ALL_PROJECTIONS): Promise<Record<string, unknown[]>> {
+/** Every table of the projections (the app's and a test's own), rows decoded and ordered by key. */
+export async function dumpTables(db: ReadModelDb, projections: readonly Projection[] = ALL_PROJECTIONS): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
+  const target = readModelDbInfo(db);
   for (const p of projections)
     for (const spec of p.tables) {
-      const rows = await db.selectFrom(spec.name).selectAll().orderBy(spec.key).execute();
+      const rows = await run(db, target, `SELECT * FROM ${qualify(target, spec.name)} ORDER BY ${quoteId(spec.key)}`);
       out[spec.name] = rows.map((r) => decodeRow(spec, r));
     }
   return out;

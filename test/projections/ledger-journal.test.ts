@@ -1,12 +1,13 @@
 // Given assignments, fees and journal events: the billing ledger reconciles and exports, the
 // journal trail shows every obligation with its status and corrections, and both stay the
 // same when a batch is applied twice (as it may be with a checkpoint beside an EventStoreDB log).
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from '../../src/projections/read-model-schema';
 import type { RecordedEvent } from '../../src/event-store/event-store';
 import { countAssignments, billingLedgerProjection, queryLedger } from '../../src/projections/billing-ledger';
 import { ledgerToCsv, LEDGER_CSV_COLUMNS } from '../../src/projections/billing-csv';
 import { journalObligationsProjection, queryJournalCompliance, queryJournalObligations } from '../../src/projections/journal-obligations';
-import { readModelDbInfo, type Projection } from '../../src/projections/projection';
+import type { Projection } from '../../src/projections/projection';
+import { readModelDbInfo } from '../../src/projections/read-model-db';
 import { RowSession } from '../../src/projections/row-cache';
 import { withWriteTransaction } from '../../src/projections/checkpoints';
 import { DEFAULT_UNIT_SETTINGS } from '../../src/domain/rules';
@@ -17,7 +18,7 @@ const [U1, U2] = UNITS;
 const T1 = therapistOf(U1, 0);
 
 /** Apply events straight to a projection's tables in one transaction (no checkpoint). */
-async function applyDirect(db: Kysely<any>, projection: Projection, events: readonly RecordedEvent[]) {
+async function applyDirect(db: ReadModelDb, projection: Projection, events: readonly RecordedEvent[]) {
   const info = readModelDbInfo(db);
   await withWriteTransaction(db, info, async (trx) => {
     const session = new RowSession(info, projection.tables, (n) => n, trx);

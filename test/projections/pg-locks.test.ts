@@ -3,9 +3,9 @@
 // over when the holder stops or its session dies.
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from '../../src/projections/read-model-schema';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { createReadModelDb } from '../../src/projections/projection';
+import { createReadModelDb } from '../../src/projections/read-model-db';
 import { Projector } from '../../src/projections/projector';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
 import { dumpTables } from './harness';
@@ -33,7 +33,7 @@ const statuses = async (p: Projector) => Object.fromEntries((await p.lag()).proj
   let admin: Pool;
   let store: SqliteEventStore;
   let world: World;
-  let dbs: Kysely<any>[] = [];
+  let dbs: ReadModelDb[] = [];
   const projectors: Projector[] = [];
   const open = () => {
     const db = createReadModelDb({ kind: 'postgres', connectionString: DATABASE_URL, schema, poolConfig: { max: 3 } });

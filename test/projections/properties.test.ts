@@ -1,10 +1,10 @@
 // Properties over random histories made by the real deciders (see history.ts).
 import fc from 'fast-check';
-import type { Kysely } from 'kysely';
+import type { ReadModelDb } from '../../src/projections/read-model-schema';
 import type { RecordedEvent } from '../../src/event-store/event-store';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
 import { Projector } from '../../src/projections/projector';
-import { readModelDbInfo } from '../../src/projections/projection';
+import { readModelDbInfo } from '../../src/projections/read-model-db';
 import { RowSession } from '../../src/projections/row-cache';
 import { withWriteTransaction } from '../../src/projections/checkpoints';
 import { queryEpisodeProgress } from '../../src/projections/episode-progress';
@@ -26,7 +26,7 @@ async function readLog(world: World): Promise<RecordedEvent[]> {
 }
 
 /** The read models against the episodes' own folded state (the domain is the oracle). */
-async function agreesWithDomain(db: Kysely<any>, world: World): Promise<void> {
+async function agreesWithDomain(db: ReadModelDb, world: World): Promise<void> {
   let started = 0;
   for (const [id, { state, unitId }] of world.episodes) {
     if (state.status === 'none') continue;

@@ -1,6 +1,7 @@
 // The EventStoreDB adapter against a scripted client (no server can run here): expected
 // revisions in both directions, $all read from a position, and the catch-up subscription
-// that resubscribes after a drop from the last event it saw.
+// that resubscribes after a drop from the last event it saw. The resubscription waits run on
+// jest's fake timers: the backoff is checked by advancing the clock, never by sleeping.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
@@ -97,14 +98,6 @@ function open(): { client: FakeClient; store: EventStoreDbEventStore } {
   return { client, store: new EventStoreDbEventStore(client as unknown as EventStoreDBClient) };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not in time: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('EventStoreDB adapter (scripted client)', () => {
   describe('expected revisions', () => {
     it.each([
@@ -165,6 +158,9 @@ describe('EventStoreDB adapter (scripted client)', () => {
   });
 
   describe('catch-up subscription', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
     it('tells listeners of new events, and after a drop resubscribes from the last event it saw', async () => {
       const { client, store } = open();
       const heard: bigint[] = [];
@@ -180,7 +176,8 @@ describe('EventStoreDB adapter (scripted client)', () => {
 
       first.emit('error', new Error('connection dropped'));
       expect(first.unsubscribed).toBe(true);
-      await until('a second subscription', () => client.subscriptions.length === 2);
+      jest.advanceTimersByTime(100);
+      expect(client.subscriptions).toHaveLength(2);
       expect(client.subscriptions[1].fromPosition).toEqual(at(12n));
 
       first.deliver({ streamId: 'episode-1', type: 'MessageSent', position: at(13n) }); // the dropped one is ignored
@@ -189,33 +186,49 @@ describe('EventStoreDB adapter (scripted client)', () => {
       expect(heard).toEqual([10n, 12n, 14n]);
 
       second.emit('close'); // an ended stream counts as a drop too
-      await until('a third subscription', () => client.subscriptions.length === 3);
+      jest.advanceTimersByTime(200);
+      expect(client.subscriptions).toHaveLength(3);
       expect(client.subscriptions[2].fromPosition).toEqual(at(14n));
       await store.close();
     });
 
-    it('backs off between repeated drops, and stops resubscribing once closed', async () => {
+    it('backs off between repeated drops (100, 200, 400 ms), starts over after a confirmation, and stops resubscribing once closed', async () => {
       const { client, store } = open();
       store.onAppended(() => undefined);
-      const dropAt: number[] = [];
-      for (let n = 1; n <= 3; n++) {
-        dropAt.push(Date.now());
-        client.subscriptions[n - 1].subscription.emit('error', new Error('unavailable'));
-        await until(`subscription ${n + 1}`, () => client.subscriptions.length === n + 1);
+      const drop = (n: number) => client.subscriptions[n - 1].subscription.emit('error', new Error('unavailable'));
+      // Each wait is the one before doubled, as long as no subscription is confirmed between.
+      for (const [n, wait] of [[1, 100], [2, 200], [3, 400]] as const) {
+        drop(n);
+        jest.advanceTimersByTime(wait - 1);
+        expect(client.subscriptions).toHaveLength(n); // not yet
+        jest.advanceTimersByTime(1);
+        expect(client.subscriptions).toHaveLength(n + 1);
       }
-      dropAt.push(Date.now());
-      // 100, 200, 400 ms: each wait at least as long as the one before (no confirmation between).
-      const waits = dropAt.slice(1).map((t, i) => t - dropAt[i]);
-      expect(waits[0]).toBeGreaterThanOrEqual(90);
-      expect(waits[2]).toBeGreaterThanOrEqual(350);
+      // A confirmed subscription resets the backoff.
+      client.subscriptions[3].subscription.emit('confirmation');
+      drop(4);
+      jest.advanceTimersByTime(99);
+      expect(client.subscriptions).toHaveLength(4);
+      jest.advanceTimersByTime(1);
+      expect(client.subscriptions).toHaveLength(5);
 
-      const last = client.subscriptions[3].subscription;
+      const last = client.subscriptions[4].subscription;
       await store.close();
       expect(last.unsubscribed).toBe(true);
       expect(client.disposed).toBe(true);
       last.emit('error', new Error('after close'));
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(client.subscriptions).toHaveLength(4);
+      jest.advanceTimersByTime(60_000); // past the longest backoff
+      expect(client.subscriptions).toHaveLength(5);
+    });
+
+    it('drops a pending resubscription when closed during the backoff', async () => {
+      const { client, store } = open();
+      store.onAppended(() => undefined);
+      client.subscriptions[0].subscription.emit('error', new Error('unavailable'));
+      await store.close();
+      jest.advanceTimersByTime(60_000);
+      expect(client.subscriptions).toHaveLength(1);
+      expect(jest.getTimerCount()).toBe(0);
     });
   });
 });

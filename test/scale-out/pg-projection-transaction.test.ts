@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { createReadModelDb } from '../../src/projections/projection';
+import { createReadModelDb } from '../../src/projections/read-model-db';
 import { Projector } from '../../src/projections/projector';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections';
 import { readCheckpoints } from '../../src/projections/checkpoints';

@@ -2,10 +2,9 @@
 // (`?after=<position>`), decryption of personal fields, and the patients an answer shows
 // (for the PDL access log, recorded before the answer leaves).
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { decodeRow } from '../../projections/row-cache';
-import { episodeProgressProjection } from '../../projections/episode-progress';
+import type { ReadModelDb } from '../../projections/read-model-schema';
+import { queryEpisodePatients } from '../../projections/episode-progress';
 import type { LagReport } from '../../projections/projector';
 import { PersonalDataCipher } from '../privacy/encrypting-event-store';
 import { ApiError } from '../http/api-error';
@@ -28,7 +27,7 @@ const After = z.string().regex(/^\d{1,19}$/, 'a global position: a whole number 
 
 @Injectable()
 export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy, HealthExtras {
-  readonly db: Kysely<any>;
+  readonly db: ReadModelDb;
 
   constructor(
     @Inject(READ_SIDE) private readonly side: ReadSide,
@@ -72,15 +71,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy, Heal
   async patientsOf(episodeIds: Iterable<string>): Promise<PatientShown[]> {
     const ids = [...new Set(episodeIds)];
     if (ids.length === 0) return [];
-    const table = episodeProgressProjection.tables[0]!;
     const out: PatientShown[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom(table.name).selectAll().where('episode_id', 'in', ids.slice(i, i + 500)).execute();
-      for (const raw of rows) {
-        const r = decodeRow<{ episode_id: string; unit_id: string; personnummer: string }>(table, raw);
-        out.push({ episodeId: r.episode_id, unitId: r.unit_id, personnummer: await this.reveal(r.personnummer) });
-      }
-    }
+    for (const p of await queryEpisodePatients(this.db, ids))
+      out.push({ episodeId: p.episodeId, unitId: p.unitId, personnummer: await this.reveal(p.personnummer) });
     return out;
   }
 

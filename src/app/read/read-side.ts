@@ -2,17 +2,17 @@
 // and the projector over the raw (encrypted) event log. The read models live in SQL on every
 // store: SQLite beside the embedded store, PostgreSQL when the events live on a server
 // (with EventStoreDB, PostgreSQL when DATABASE_URL is set, else the SQLite file).
-import type { Kysely } from 'kysely';
 import type { EventStore } from '../../event-store/event-store';
 import { upcast } from '../../domain/upcasters';
-import { createReadModelDb } from '../../projections/projection';
-import { Projector } from '../../projections/projector';
+import { createReadModelDb } from '../../projections/read-model-db';
+import type { ReadModelDb } from '../../projections/read-model-schema';
+import { Projector, type ProjectorOptions } from '../../projections/projector';
 import { ALL_PROJECTIONS } from '../../projections/all-projections';
 import type { AppConfig } from '../config';
 import { resilientPool, usesPostgres } from '../infrastructure';
 
 export interface ReadSide {
-  readonly db: Kysely<any>;
+  readonly db: ReadModelDb;
   readonly projector: Projector;
   readonly dialect: 'sqlite' | 'postgres';
   /** The position of the last committed event. */
@@ -23,7 +23,7 @@ export interface ReadSide {
 /** Where the read models live for this configuration. */
 export const readModelsOnPostgres = (config: AppConfig): boolean => usesPostgres(config);
 
-export function openReadModelDb(config: AppConfig): Kysely<any> {
+export function openReadModelDb(config: AppConfig): ReadModelDb {
   if (readModelsOnPostgres(config))
     return createReadModelDb({ kind: 'postgres', pool: resilientPool(config, 4), owned: true, schema: config.databaseSchema });
   return createReadModelDb({ kind: 'sqlite', file: config.sqliteFile === ':memory:' ? ':memory:' : config.readModelFile });
@@ -33,6 +33,10 @@ export interface ReadSideOptions {
   /** Logger for projector warnings (a failing projection is retried, never silent). */
   readonly logger?: { warn(message: string, error?: unknown): void };
   readonly pollIntervalMs?: number;
+  /** A failed projection is tried again after this long (the projector's default: 5 s). */
+  readonly retryDelayMs?: number;
+  /** Telemetry around each projector batch (see src/app/observability/projector-telemetry.ts). */
+  readonly observeBatch?: ProjectorOptions['observeBatch'];
 }
 
 /**
@@ -53,6 +57,8 @@ export function openReadSide(config: AppConfig, rawStore: EventStore, options: R
     // Under load, one projector transaction per 25 ms instead of one per append.
     lingerMs: 25,
     logger: options.logger,
+    retryDelayMs: options.retryDelayMs,
+    observeBatch: options.observeBatch,
   });
   return {
     db,
