@@ -19,11 +19,14 @@ import { AssignmentService } from './episodes/assignment.service';
 import { EpisodeCommandsService } from './episodes/episode-commands.service';
 import { PatientIndex } from './episodes/patient-index';
 import { COMMAND_HANDLERS } from './episodes/episode.handlers';
+import { DeciderCommandHandler } from './write/decider-command-handler';
 import { EpisodesWriteController } from './episodes/episodes-write.controller';
 import { UnitService } from './units/unit.service';
 import { UnitsWriteController } from './units/units-write.controller';
 import { SystemController } from './system/system.controller';
 import { TimelineController } from './timeline/timeline.controller';
+import { FeedController } from './feed/feed.controller';
+import { EventFeed } from './feed/event-feed.service';
 
 export interface AppDependencies {
   readonly store: EventStore;
@@ -32,6 +35,8 @@ export interface AppDependencies {
   /** Extra providers and controllers (the read side registers itself here). */
   readonly providers?: Provider[];
   readonly controllers?: DynamicModule['controllers'];
+  /** Extra modules (the logger registers itself here). */
+  readonly imports?: DynamicModule['imports'];
 }
 
 @Module({})
@@ -39,8 +44,8 @@ export class AppModule {
   static forRoot(config: AppConfig, deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), rateLimitModule(config)],
-      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, ...(deps.controllers ?? [])],
+      imports: [CqrsModule.forRoot(), rateLimitModule(config), ...(deps.imports ?? [])],
+      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, FeedController, ...(deps.controllers ?? [])],
       providers: [
         { provide: AppConfigToken, useValue: config },
         { provide: EVENT_STORE, useValue: deps.store },
@@ -54,11 +59,13 @@ export class AppModule {
         // After the AuthGuard: it counts requests per authenticated user.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        DeciderCommandHandler,
         EpisodeCommandsService,
         AssignmentService,
         UnitService,
         ErasureService,
         AccessLogService,
+        EventFeed,
         { provide: ACCESS_LOG_STORE, useValue: deps.infrastructure.accessLog },
         ...COMMAND_HANDLERS,
         ...(deps.providers ?? []),

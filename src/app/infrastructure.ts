@@ -9,6 +9,7 @@ import { Keyring } from './privacy/keyring';
 import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './privacy/key-store';
 import { loadMasterKey } from './privacy/master-key';
 import { PostgresAccessLogStore, SqliteAccessLogStore, type AccessLogStore } from './access-log/access-log-store';
+import { singleStreamAppends } from './write/fault-points';
 
 export interface Infrastructure {
   /** The store as written: personal fields encrypted. Projections read this. */
@@ -75,7 +76,7 @@ export async function openInfrastructure(config: AppConfig, options: { rawStore?
   const cipher = new PersonalDataCipher(keyring);
   return {
     rawStore,
-    store: new EncryptingEventStore(rawStore, cipher),
+    store: new EncryptingEventStore(singleStreamAppends(rawStore), cipher),
     cipher,
     keyring,
     accessLog,

@@ -15,11 +15,9 @@ import { EpisodeEvent } from '../../src/domain/episode/events';
 import { decideUnit, evolveUnit, initialUnitState, UnitEvent, type UnitCommand, type UnitState } from '../../src/domain/unit/unit';
 import {
   ActiveEpisodeEvent,
-  erase,
-  evolveActiveEpisode,
-  initialActiveEpisodeState,
-  release,
-  reserve,
+  activeEpisodeDecider,
+  type ActiveEpisodeCommand,
+  type ActiveEpisodeContext,
   type ActiveEpisodeState,
 } from '../../src/domain/patient/active-episode';
 
@@ -138,24 +136,7 @@ export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState, DecisionCon
 };
 export const unitSpec = () => spec(unitDecider, { validate: (e) => void UnitEvent.parse(e) });
 
-/** The patient's stream has functions, not commands: wrap them as commands. */
-export type ActiveEpisodeCommand =
-  | { readonly type: 'Reserve'; readonly episodeId: string; readonly isStale?: boolean }
-  | { readonly type: 'Release'; readonly episodeId: string }
-  | { readonly type: 'Erase'; readonly reason: string; readonly activeIsStale?: boolean };
-
-export const activeEpisodeDecider: Decider<ActiveEpisodeCommand, ActiveEpisodeEvent, ActiveEpisodeState, DecisionContext> = {
-  decide: (command, state, ctx) => {
-    switch (command.type) {
-      case 'Reserve':
-        return reserve(state, command.episodeId, ctx.now, command.isStale);
-      case 'Release':
-        return release(state, command.episodeId, ctx.now);
-      case 'Erase':
-        return erase(state, command.reason, ctx.actor.id, ctx.now, command.activeIsStale);
-    }
-  },
-  evolve: evolveActiveEpisode,
-  initialState: initialActiveEpisodeState,
-};
-export const activeEpisodeSpec = () => spec(activeEpisodeDecider, { validate: (e) => void ActiveEpisodeEvent.parse(e) });
+export const activeEpisodeSpec = () =>
+  spec<ActiveEpisodeCommand, ActiveEpisodeEvent, ActiveEpisodeState, ActiveEpisodeContext>(activeEpisodeDecider, {
+    validate: (e) => void ActiveEpisodeEvent.parse(e),
+  });

@@ -5,52 +5,25 @@
 // Bounded (least recently used) and short-lived: an entry is refolded from the whole stream
 // once it is older than `maxAgeMs`, since states hold decrypted fields and another instance
 // may erase the patient's key; an erasure here empties the cache at once.
-import type { RecordedEvent } from '../../event-store/event-store';
+import type { EventStore, RecordedEvent } from '../../event-store/event-store';
 import type { EpisodeEvent } from '../../domain/episode/events';
 import { evolve, initialState, type EpisodeState } from '../../domain/episode/state';
-import { toDomainEvent } from '../events/event-codec';
+import { emptyStream, foldOnto, type FoldedStream } from '../write/folded-stream';
+import type { StreamLoader } from '../write/stream-loader';
 
-export interface CachedEpisode {
-  readonly state: EpisodeState;
+export interface CachedEpisode extends FoldedStream<EpisodeState> {
   /** When the whole stream was last folded (ms): the entry's age. */
   readonly foldedAt: number;
-  readonly lastPosition: bigint;
-  /** The patient's keyed reference from the first event's metadata (selects the data key). */
-  readonly patientRef: string | undefined;
-  /** Per actor and Idempotency-Key: the records of the first command written with it. */
-  readonly keyed: ReadonlyMap<string, readonly RecordedEvent[]>;
 }
-
-export const keyedBy = (actorId: string, key: string) => `${actorId}\u0000${key}`;
 
 /**
  * Fold `records` (the stream's next events, in order) onto `from`; undefined when they do
  * not follow on from its revision (then the caller folds the whole stream again).
  */
-export function extendEpisode(from: CachedEpisode | undefined, records: readonly RecordedEvent[], now: number): CachedEpisode | undefined {
-  if (records.length === 0) return from;
-  if (records[0]!.revision !== (from ? from.state.revision + 1 : 0)) return undefined;
-  let state = from?.state ?? initialState();
-  let keyed = from?.keyed ?? new Map<string, readonly RecordedEvent[]>();
-  let copied = false;
-  for (const r of records) {
-    state = evolve(state, toDomainEvent<EpisodeEvent>(r));
-    const key = r.metadata.idempotencyKey;
-    if (typeof key !== 'string') continue;
-    const k = keyedBy(r.metadata.actorId, key);
-    const prior = keyed.get(k);
-    if (prior && prior[0]!.metadata.commandId !== r.metadata.commandId) continue; // only the first command counts
-    if (!copied) (keyed = new Map(keyed)), (copied = true);
-    (keyed as Map<string, readonly RecordedEvent[]>).set(k, [...(prior ?? []), r]);
-  }
-  const first = from ? undefined : records[0]!.metadata.patientRef;
-  return {
-    state,
-    foldedAt: from?.foldedAt ?? now,
-    lastPosition: records[records.length - 1]!.position,
-    patientRef: from ? from.patientRef : typeof first === 'string' ? first : undefined,
-    keyed,
-  };
+export function extendEpisode(from: CachedEpisode | undefined, records: readonly RecordedEvent[], now: number, streamId = records[0]?.streamId ?? ''): CachedEpisode | undefined {
+  const base = from ?? { ...emptyStream(streamId, initialState()), foldedAt: now };
+  const folded = foldOnto<EpisodeState, EpisodeEvent>(base, records, evolve);
+  return folded && { ...folded, foldedAt: base.foldedAt };
 }
 
 export class EpisodeCache {
@@ -67,16 +40,16 @@ export class EpisodeCache {
     return this.generationCount;
   }
 
-  get(episodeId: string, now: number): CachedEpisode | undefined {
-    const entry = this.entries.get(episodeId);
+  get(streamId: string, now: number): CachedEpisode | undefined {
+    const entry = this.entries.get(streamId);
     if (entry && now - entry.foldedAt > this.maxAgeMs) {
-      this.entries.delete(episodeId);
+      this.entries.delete(streamId);
       return undefined;
     }
     if (entry) {
       // Map keeps insertion order: re-inserting marks it most recently used.
-      this.entries.delete(episodeId);
-      this.entries.set(episodeId, entry);
+      this.entries.delete(streamId);
+      this.entries.set(streamId, entry);
     }
     return entry;
   }
@@ -85,17 +58,17 @@ export class EpisodeCache {
    * Keep the newer of what is cached and `entry` (concurrent commands may finish out of
    * order), unless the cache was cleared since `generation` (when the caller began reading).
    */
-  set(episodeId: string, entry: CachedEpisode, generation: number): void {
+  set(streamId: string, entry: CachedEpisode, generation: number): void {
     if (this.capacity <= 0 || generation !== this.generationCount) return;
-    const current = this.entries.get(episodeId);
-    if (current && current.state.revision >= entry.state.revision) return;
-    this.entries.delete(episodeId);
-    this.entries.set(episodeId, entry);
+    const current = this.entries.get(streamId);
+    if (current && current.revision >= entry.revision) return;
+    this.entries.delete(streamId);
+    this.entries.set(streamId, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  delete(episodeId: string): void {
-    this.entries.delete(episodeId);
+  delete(streamId: string): void {
+    this.entries.delete(streamId);
   }
 
   clear(): void {
@@ -105,5 +78,40 @@ export class EpisodeCache {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/** The write path's loader for episode streams: through the cache, reading only what is new. */
+export class CachedEpisodeLoader implements StreamLoader<EpisodeState> {
+  /** The cache's generation when each load began (see EpisodeCache.set). */
+  private readonly generations = new WeakMap<FoldedStream<EpisodeState>, number>();
+
+  constructor(
+    private readonly store: EventStore,
+    readonly cache: EpisodeCache,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async load(streamId: string): Promise<CachedEpisode> {
+    const generation = this.cache.generation;
+    const now = this.clock();
+    const cached = this.cache.get(streamId, now);
+    let episode = cached && extendEpisode(cached, await this.store.readStream(streamId, { from: cached.revision + 1 }), now);
+    // No entry, or the store does not follow on from it (e.g. restored): fold the whole stream.
+    episode ??= extendEpisode(undefined, await this.store.readStream(streamId), now, streamId);
+    if (!episode) throw new Error(`Stream ${streamId} does not start at revision 0`);
+    if (episode.revision >= 0) this.cache.set(streamId, episode, generation);
+    this.generations.set(episode, generation);
+    return episode;
+  }
+
+  appended(before: FoldedStream<EpisodeState>, records: readonly RecordedEvent[]): void {
+    const generation = this.generations.get(before);
+    const next = generation === undefined ? undefined : extendEpisode(before as CachedEpisode, records, this.clock());
+    if (next && generation !== undefined) this.cache.set(before.streamId, next, generation);
+  }
+
+  conflicted(streamId: string): void {
+    this.cache.delete(streamId); // the next load reads what won the race, or refolds
   }
 }

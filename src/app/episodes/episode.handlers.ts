@@ -1,4 +1,5 @@
-// Command dispatch through @nestjs/cqrs's CommandBus: thin handlers over the services.
+// Command dispatch through @nestjs/cqrs's CommandBus: thin handlers over the services, each
+// of which builds a command for the one write path (src/app/write/decider-command-handler.ts).
 // (Its in-memory EventBus is not used: events go to the store and projections read from there.)
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EpisodeCommand } from '../../domain/episode/commands';
@@ -44,16 +45,9 @@ export class AssignEpisodeHandler implements ICommandHandler<AssignEpisode, Writ
 
 @CommandHandler(ExecuteEpisodeCommand)
 export class ExecuteEpisodeCommandHandler implements ICommandHandler<ExecuteEpisodeCommand, WriteAnswer> {
-  constructor(
-    private readonly episodes: EpisodeCommandsService,
-    private readonly assignments: AssignmentService,
-  ) {}
+  constructor(private readonly episodes: EpisodeCommandsService) {}
   execute(c: ExecuteEpisodeCommand): Promise<WriteAnswer> {
-    return this.episodes.execute(c.episodeId, c.command, c.actor, c.options, async (state) => {
-      // The end frees the patient for a new episode at the unit.
-      if (state.status !== 'active' && state.unitId && state.patient)
-        await this.assignments.releaseAfterEnd(state.unitId, state.patient.personnummer, c.episodeId, c.actor);
-    });
+    return this.episodes.execute(c.episodeId, c.command, c.actor, c.options);
   }
 }
 

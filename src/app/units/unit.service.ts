@@ -2,15 +2,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newId } from '../ids';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store';
-import { WrongExpectedRevisionError } from '../../event-store/event-store';
 import { decideUnit, evolveUnit, initialUnitState, unitStreamId, type UnitCommand, type UnitEvent, type UnitState } from '../../domain/unit/unit';
-import { ApiError } from '../http/api-error';
-import { toDomainEvent, toNewEvents } from '../events/event-codec';
-import { metadataFor, priorWrite, type WriteOptions } from '../episodes/episode-commands.service';
+import { toDomainEvent } from '../events/event-codec';
 import type { Actor } from '../auth/actor';
-import { AppConfigToken, CLOCK, EVENT_STORE, type Clock } from '../tokens';
-import type { AppConfig } from '../config';
-import { backoffBeforeRetry } from '../episodes/retry-backoff';
+import { EVENT_STORE } from '../tokens';
+import { DeciderCommandHandler, type WriteOptions } from '../write/decider-command-handler';
+import { WholeStreamLoader } from '../write/stream-loader';
 
 export interface UnitWriteAnswer {
   readonly unitId: string;
@@ -19,18 +16,22 @@ export interface UnitWriteAnswer {
   readonly [extra: string]: unknown;
 }
 
+export const unitDecider = { decide: decideUnit, evolve: evolveUnit, initialState: initialUnitState };
+
 @Injectable()
 export class UnitService {
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(AppConfigToken) private readonly config: AppConfig,
-  ) {}
+  private readonly loader: WholeStreamLoader<UnitState, UnitEvent>;
 
-  async load(unitId: string): Promise<{ state: UnitState; records: RecordedEvent[] }> {
-    const records = await this.store.readStream(unitStreamId(unitId));
-    const state = records.reduce((s, r) => evolveUnit(s, toDomainEvent<UnitEvent>(r)), initialUnitState());
-    return { state, records };
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    private readonly handler: DeciderCommandHandler,
+  ) {
+    this.loader = new WholeStreamLoader(store, unitDecider);
+  }
+
+  async load(unitId: string): Promise<{ state: UnitState; revision: number }> {
+    const { state, revision } = await this.loader.load(unitStreamId(unitId));
+    return { state, revision };
   }
 
   async publishAbsenceNotice(unitId: string, body: { from: string; to: string; text: string }, actor: Actor, options: WriteOptions) {
@@ -39,32 +40,24 @@ export class UnitService {
     return { noticeId: (answer.noticeId as string | undefined) ?? noticeId, ...answer };
   }
 
-  async execute(unitId: string, command: UnitCommand, actor: Actor, options: WriteOptions = {}): Promise<UnitWriteAnswer> {
-    for (let attempt = 0; ; attempt++) {
-      const { state, records } = await this.load(unitId);
-      const prior = priorWrite(records, actor, options);
-      if (prior) {
-        const last = prior[prior.length - 1]!;
-        return { unitId, revision: last.revision, position: last.position.toString(), ...extras(prior.map((r) => toDomainEvent<UnitEvent>(r))) };
-      }
-      if (options.ifMatch !== undefined && options.ifMatch !== state.revision)
-        throw new ApiError(412, 'REVISION_MISMATCH', `The unit is at revision ${state.revision}, not ${options.ifMatch}.`);
-      const events = decideUnit(command, state, { now: this.clock.now(), actor: { id: actor.id, role: actor.role, unitId: actor.unitId } });
-      if (events.length === 0) {
-        const last = records[records.length - 1];
-        return { unitId, revision: state.revision, position: (last?.position ?? 0n).toString(), unchanged: true };
-      }
-      try {
-        const expectedRevision = state.revision < 0 ? 'no_stream' : state.revision;
-        const result = await this.store.appendToStream(unitStreamId(unitId), toNewEvents(events, metadataFor(actor, options)), { expectedRevision });
-        return { unitId, revision: result.nextExpectedRevision, position: result.lastPosition.toString(), ...extras(events) };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (options.ifMatch !== undefined) throw new ApiError(412, 'REVISION_MISMATCH', 'The unit changed since the revision named in If-Match.');
-        if (attempt >= this.config.writeRetries) throw error;
-        await backoffBeforeRetry(attempt + 1);
-      }
-    }
+  execute(unitId: string, command: UnitCommand, actor: Actor, options: WriteOptions = {}): Promise<UnitWriteAnswer> {
+    return this.handler.handle(
+      {
+        commandType: command.type,
+        streamId: unitStreamId(unitId),
+        decider: unitDecider,
+        loader: this.loader,
+        command,
+        answer: ({ result, events }) => ({ unitId, revision: result.nextExpectedRevision, position: result.lastPosition.toString(), ...extras(events) }),
+        unchanged: (unit) => ({ unitId, revision: unit.revision, position: unit.lastPosition.toString(), unchanged: true }),
+        replay: (prior: readonly RecordedEvent[]) => {
+          const last = prior[prior.length - 1]!;
+          return { unitId, revision: last.revision, position: last.position.toString(), ...extras(prior.map((r) => toDomainEvent<UnitEvent>(r))) };
+        },
+      },
+      actor,
+      options,
+    );
   }
 }
 
