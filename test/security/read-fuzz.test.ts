@@ -8,14 +8,14 @@
 // The properties, per request:
 // - never a 5xx; a refusal has the contract's error body { error: { code, message, details } };
 // - no request writes an event (the store's head position is unchanged);
-// - a request that is certainly wrong (an id that names nothing or another unit's, a query its
-//   route's own schema refuses as Express parses it, a garbage token, a gateway token for
-//   another episode) is a 4xx;
+// - a request that is certainly wrong (an id that names nothing, another unit's episode asked
+//   by a role with a unit, another unit's id in /units/{unitId}, a query its route's own schema
+//   refuses as Express parses it, a garbage token, a gateway token for another episode) is a 4xx;
+//   an auditor (no unit) may read another unit's episode, as the read controllers allow;
 // - a well-formed query the route's schema accepts, from a role the route allows, is a 200;
 // - nothing pollutes Object.prototype.
 import querystring from 'node:querystring';
 import fc from 'fast-check';
-import { ulid } from 'ulid';
 import { API_ROUTES, type RouteDoc } from '../../src/app/system/api-routes';
 import { OTHER_UNIT, startApp, TestClock, THERAPIST, THERAPIST_2, UNIT, type TestApp } from '../e2e/harness';
 
@@ -23,6 +23,8 @@ const READ_ROUTES = API_ROUTES.filter((r) => r.method === 'get');
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const clock = new TestClock('2026-11-22T09:00:00.000Z');
 const prototypeBaseline = Object.getOwnPropertyNames(Object.prototype).sort();
+/** Well-formed, and no episode's id. */
+const UNKNOWN_EPISODE = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
 let t: TestApp;
 let episodeId: string;
@@ -124,7 +126,7 @@ function plausible(key: string, route: RouteDoc): fc.Arbitrary<string> {
     active: ['true', 'false'],
     includeWithdrawn: ['true', 'false'],
     status: ['outstanding', 'recorded'],
-    episodeId: [episodeId, ulid()],
+    episodeId: [episodeId, UNKNOWN_EPISODE],
     format: ['json', 'csv'],
     from: route.path === '/access-log' ? instants : [...dates, ...months],
     to: route.path === '/access-log' ? instants.slice(1) : [...dates, ...months],
@@ -138,30 +140,37 @@ function plausible(key: string, route: RouteDoc): fc.Arbitrary<string> {
 
 // ---------------------------------------------------------------- requests
 
+/** What a path value names: the caller's own episode or unit, another unit's, or nothing. */
+type Names = 'own' | 'other-unit' | 'nothing';
+
 interface Case {
   readonly route: RouteDoc;
   readonly role: string;
   readonly gatewayEpisode: 'path' | 'other' | 'none';
-  readonly params: Record<string, { segment: string; real: boolean }>;
+  /** The episode a gateway token names when gatewayEpisode is 'other'. */
+  readonly otherEpisode: string;
+  readonly params: Record<string, { segment: string; names: Names }>;
   readonly query: string;
   readonly headers: Record<string, string>;
   readonly garbageToken?: string;
   readonly body?: { contentType: string; raw: string };
 }
 
-const MALFORMED_SEGMENTS = ['..', '.', '%2e%2e', '..%2F..%2Fetc%2Fpasswd', '%2F', '%00', '%E0%A4%A', '%ZZ', '%', '%252e', 'null', '__proto__', '0', '-1', '01ARZ3NDEKTSV4RRFFQ69G5FAV', 'U'.repeat(27), 'x'.repeat(2000)];
+const MALFORMED_SEGMENTS = ['..', '.', '%2e%2e', '..%2F..%2Fetc%2Fpasswd', '%2F', '%00', '%E0%A4%A', '%ZZ', '%', '%252e', 'null', '__proto__', '0', '-1', UNKNOWN_EPISODE, 'U'.repeat(27), 'x'.repeat(2000)];
 
-function pathValue(name: string): fc.Arbitrary<{ segment: string; real: boolean }> {
-  const real = name === 'id' ? episodeId : UNIT;
+function pathValue(name: string): fc.Arbitrary<{ segment: string; names: Names }> {
+  const own = name === 'id' ? episodeId : UNIT;
+  const otherUnit = name === 'id' ? otherUnitEpisodeId : OTHER_UNIT;
   const variants = name === 'id' ? [otherUnitEpisodeId, episodeId.toLowerCase(), `${episodeId}x`, episodeId.slice(1), `${episodeId}%20`] : [OTHER_UNIT, UNIT.toLowerCase(), `${UNIT}%20`];
   return fc.oneof(
-    { weight: 6, arbitrary: fc.constant({ segment: real, real: true }) },
+    { weight: 6, arbitrary: fc.constant({ segment: own, names: 'own' as const }) },
     {
       weight: 4,
+      // fc.ulid(), not ulid(): every value comes from the seed, so a failure replays.
       arbitrary: fc
-        .oneof(fc.constantFrom(...MALFORMED_SEGMENTS, ...variants), fc.string({ minLength: 1, maxLength: 30 }).map(encode), fc.constant(null).map(() => ulid()))
-        .filter((s) => s !== real && s !== '')
-        .map((segment) => ({ segment, real: false })),
+        .oneof(fc.constantFrom(...MALFORMED_SEGMENTS, ...variants), fc.string({ minLength: 1, maxLength: 30 }).map(encode), fc.ulid())
+        .filter((s) => s !== own && s !== '')
+        .map((segment) => ({ segment, names: segment === otherUnit ? ('other-unit' as const) : ('nothing' as const) })),
     },
   );
 }
@@ -190,6 +199,7 @@ function hostileCase(route: RouteDoc): fc.Arbitrary<Case> {
     route: fc.constant(labelled(route)),
     role: fc.constantFrom(...rolesOf(route)),
     gatewayEpisode: fc.constantFrom('path', 'path', 'other', 'none') as fc.Arbitrary<Case['gatewayEpisode']>,
+    otherEpisode: fc.ulid(),
     params: fc.record(Object.fromEntries(paramNames(route.path).map((n) => [n, pathValue(n)]))) as fc.Arbitrary<Case['params']>,
     query: hostileQuery(route),
     headers: hostileHeaders,
@@ -215,17 +225,30 @@ function validCase(route: RouteDoc): fc.Arbitrary<Case> {
       route: fc.constant(labelled(route)),
       role: fc.constantFrom(...rolesOf(route)),
       gatewayEpisode: fc.constant('path' as const),
-      params: fc.constant(Object.fromEntries(paramNames(route.path).map((n) => [n, { segment: n === 'id' ? episodeId : UNIT, real: true }]))),
+      otherEpisode: fc.constant(UNKNOWN_EPISODE),
+      params: fc.constant(Object.fromEntries(paramNames(route.path).map((n) => [n, { segment: n === 'id' ? episodeId : UNIT, names: 'own' as const }]))),
       query: fc.uniqueArray(fc.constantFrom(...keys), { maxLength: keys.length }).chain((ks) => fc.tuple(...ks.map((k) => fc.tuple(fc.constant(k), plausible(k, route))))).map((pairs) => toQuery(pairs)),
       headers: fc.record({ Accept: fc.constantFrom('application/json', '*/*', 'text/csv') }),
     })
     .filter((c) => !route.querySchema || route.querySchema.safeParse(querystring.parse(c.query.slice(1))).success);
 }
 
+/** Roles whose tokens carry no unit (test/e2e/harness.ts gives every other role UNIT). */
+const UNITLESS_ROLES = new Set(['auditor', 'reporting']);
+
+/**
+ * Whether the app must refuse this request, by the rules of the read controllers: an episode
+ * of another unit is "not found" to an actor with a unit, but an auditor reads every unit's
+ * episodes (src/app/read/episodes-read.controller.ts, src/app/timeline/timeline.controller.ts);
+ * /units/{unitId} answers only the unit's own members (assertOwnUnit).
+ */
 function certainlyRefused(c: Case): boolean {
   if (c.route.roles.length === 0) return false;
   if (c.garbageToken !== undefined) return true;
-  if (Object.values(c.params).some((p) => !p.real)) return true;
+  for (const [name, p] of Object.entries(c.params)) {
+    if (p.names === 'nothing') return true;
+    if (p.names === 'other-unit' && (name === 'unitId' || !UNITLESS_ROLES.has(c.role))) return true;
+  }
   if (c.role === 'patient_gateway' && c.gatewayEpisode === 'other' && c.route.path.startsWith('/episodes/{id}')) return true;
   return Boolean(c.route.querySchema && !c.route.querySchema.safeParse(querystring.parse(c.query.slice(1))).success);
 }
@@ -234,7 +257,7 @@ async function send(c: Case) {
   const path = c.route.path.replace(/\{(\w+)\}/g, (_, n: string) => c.params[n]!.segment) + c.query;
   let req = t.http.get(path);
   if (c.route.roles.length > 0 || c.garbageToken === undefined) {
-    const episode = c.role === 'patient_gateway' ? { path: episodeId, other: ulid(), none: undefined }[c.gatewayEpisode] : undefined;
+    const episode = c.role === 'patient_gateway' ? { path: episodeId, other: c.otherEpisode, none: undefined }[c.gatewayEpisode] : undefined;
     req = req.set('Authorization', c.garbageToken ?? `Bearer ${t.token(c.role, { episode })}`);
   }
   for (const [k, v] of Object.entries(c.headers)) req = req.set(k, v);

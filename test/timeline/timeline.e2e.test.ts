@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startApp, TestClock, THERAPIST, OTHER_UNIT, type TestApp } from '../e2e/harness';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
-import { buildTimeline } from '../../src/app/timeline/timeline';
+import { buildTimeline, type TimelineEntry } from '../../src/app/timeline/timeline';
 import { importEpisode } from '../../src/app/timeline/episode-export';
 
 const run = promisify(execFile);
@@ -31,7 +31,7 @@ describe('GET /episodes/{id}/timeline', () => {
     const res = await t.http.get(`/episodes/${id}/timeline`).set(t.auth('auditor'));
     expect(res.status).toBe(200);
     expect(res.body.integrity).toEqual({ ok: true, problems: [] });
-    const entries = res.body.entries as any[];
+    const entries = res.body.entries as TimelineEntry[];
     expect(entries.map((e) => e.type)).toEqual([
       'AssignmentStarted', 'FeeCharged', 'JournalObligationRaised', 'WelcomeTextEdited', 'ModuleHidden', 'JournalEntryRecorded', 'JournalEntryCorrected',
     ]);
@@ -52,14 +52,14 @@ describe('GET /episodes/{id}/timeline', () => {
     expect(res.body.state.hiddenModules).toEqual([]);
     expect(res.body.state.welcomeText).toBe('Välkommen åter!');
     expect(res.body.entries).toHaveLength(4);
-    const all = (await t.http.get(`/episodes/${id}/timeline`).set(t.auth('auditor'))).body.entries as any[];
+    const all = (await t.http.get(`/episodes/${id}/timeline`).set(t.auth('auditor'))).body.entries as TimelineEntry[];
     // At each event's own time: the last event recorded at or before it, and the state after that one.
     for (const entry of all) {
       const at = await t.http.get(`/episodes/${id}/timeline`).query({ at: entry.recordedAt }).set(t.auth('auditor'));
-      const expected = all.filter((e) => Date.parse(e.recordedAt) <= Date.parse(entry.recordedAt)).at(-1);
+      const expected = all.filter((e) => Date.parse(e.recordedAt) <= Date.parse(entry.recordedAt)).at(-1)!;
       expect(at.body.asOf).toEqual({ revision: expected.revision, recordedAt: expected.recordedAt });
       expect(at.body.state).toEqual(expected.state);
-      expect(at.body.entries.map((e: any) => e.revision)).toEqual(all.filter((e) => e.revision <= expected.revision).map((e) => e.revision));
+      expect((at.body.entries as TimelineEntry[]).map((e) => e.revision)).toEqual(all.filter((e) => e.revision <= expected.revision).map((e) => e.revision));
     }
     const before = await t.http.get(`/episodes/${id}/timeline`).query({ at: '2000-01-01T00:00:00Z' }).set(t.auth('auditor'));
     expect(before.status).toBe(404);
@@ -67,13 +67,16 @@ describe('GET /episodes/{id}/timeline', () => {
 
   it('pages large histories', async () => {
     const page = await t.http.get(`/episodes/${id}/timeline?limit=3&fromRevision=2`).set(t.auth('auditor'));
-    expect(page.body.entries.map((e: any) => e.revision)).toEqual([2, 3, 4]);
+    expect((page.body.entries as TimelineEntry[]).map((e) => e.revision)).toEqual([2, 3, 4]);
     expect(page.body.page.nextFromRevision).toBe(5);
     // Following the pages gives every event once, in order.
     const seen: number[] = [];
     for (let from: number | null = 0; from !== null; ) {
-      const next: any = (await t.http.get(`/episodes/${id}/timeline`).query({ limit: 2, fromRevision: from }).set(t.auth('auditor'))).body;
-      seen.push(...next.entries.map((e: any) => e.revision));
+      const next = (await t.http.get(`/episodes/${id}/timeline`).query({ limit: 2, fromRevision: from }).set(t.auth('auditor'))).body as {
+        entries: TimelineEntry[];
+        page: { nextFromRevision: number | null };
+      };
+      seen.push(...next.entries.map((e) => e.revision));
       from = next.page.nextFromRevision;
     }
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -118,7 +121,7 @@ describe('npm run replay', () => {
     expect(json.entries).toHaveLength(5);
     const at = JSON.parse((await run('npx', ['ts-node', ...cli, '--format', 'json', '--at', json.entries[4].recordedAt], { env })).stdout);
     expect(at.entries.length).toBeGreaterThanOrEqual(5);
-    expect(at.entries.every((e: any) => Date.parse(e.recordedAt) <= Date.parse(json.entries[4].recordedAt))).toBe(true);
+    expect((at.entries as TimelineEntry[]).every((e) => Date.parse(e.recordedAt) <= Date.parse(json.entries[4].recordedAt))).toBe(true);
     await expect(run('npx', ['ts-node', ...cli, '--at', 'yesterday'], { env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run replay') });
     const csv = (await run('npx', ['ts-node', ...cli, '--format', 'csv'], { env })).stdout.trim().split('\n');
     expect(csv[0]).toBe('revision,position,recordedAt,role,actorId,unitId,type,schemaVersion,data,changes,problem');

@@ -34,6 +34,7 @@ function applyChanges(state: Record<string, unknown>, changes: readonly Change[]
     }
     const last = keys.at(-1)!;
     // diff writes a vanished key as null: tell it from a real null by the next state.
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the key the diff names is the one that vanished
     if (to === null && reference !== undefined && !(last in reference)) delete target[last];
     else target[last] = to;
   }
