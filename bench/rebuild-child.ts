@@ -1,6 +1,7 @@
 // Child process of the bench: rebuilds all projections from the raw store, alone in its own
-// process, so its peak resident memory is the rebuild's (plus Node and ts-node) and nothing
-// of the load generator's. Prints one JSON line with the result.
+// process (compiled JavaScript on plain node, see children.ts), so its peak resident memory
+// is the rebuild's (plus Node's) and nothing of the load generator's. Prints one JSON line
+// with the result.
 import 'reflect-metadata';
 import { createEventStore } from '../src/event-store/create-event-store';
 import { upcast } from '../src/domain/upcasters';
@@ -24,7 +25,7 @@ export interface RebuildChildResult {
   readonly peakRssBytes: number;
   /** The kernel's max RSS for the whole child process, start-up included. */
   readonly processMaxRssBytes: number;
-  /** RSS just before the rebuild started (Node, ts-node, the loaded code). */
+  /** RSS just before the rebuild started (Node and the loaded code). */
   readonly baselineRssBytes: number;
   readonly peakHeapBytes: number;
 }

@@ -1,7 +1,8 @@
 // Messages between patient and therapist, per episode, grouped into conversations in the
 // order sent. A patient message carries whether (and when) the therapist has read it.
-// Message texts are personal data: this read model is to be covered by the crypto-shredding
-// of a later change (the text then comes from the decrypted event, or is blanked).
+// Message texts are personal data: stored as the events carry them (ciphertext when the
+// projector reads the app's raw store, so crypto-shredding the patient's key empties them
+// here too) and decrypted at query time through `reveal`.
 import type { RecordedEvent } from '../event-store/event-store';
 import type { Projection } from './projection';
 import type { ReadModelDb } from './read-model-schema';

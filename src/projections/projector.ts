@@ -13,6 +13,7 @@ import { createIndexSqls, createTableSql, dropTableSql, run, type SqlTarget } fr
 import { ensureCheckpointTable, readCheckpoints, withWriteTransaction, writeCheckpoints } from './checkpoints';
 import { rebuildProjections, type RebuildOptions, type RebuildResult } from './rebuild';
 import { AdvisoryLocks } from './pg-lock';
+import { PositionWaiters } from './position-waiters';
 import { schemaDdlLockSql } from '../event-store/postgres-schema';
 
 export interface BatchCommitted {
@@ -69,12 +70,6 @@ interface Runner {
   retryAt: number;
 }
 
-interface Waiter {
-  readonly position: bigint;
-  readonly names: readonly string[];
-  readonly resolve: (reached: boolean) => void;
-}
-
 export interface ProjectionLag {
   readonly name: string;
   readonly version: number;
@@ -94,7 +89,7 @@ export interface LagReport {
 export class Projector {
   private readonly runners = new Map<string, Runner>();
   private readonly target: SqlTarget;
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new PositionWaiters((name) => (this.runners.get(name) as Runner).position);
   private readonly locks: AdvisoryLocks | undefined;
   private initialized: Promise<void> | undefined;
   private running = false;
@@ -139,8 +134,7 @@ export class Projector {
     await this.loop;
     this.loop = undefined;
     await this.locks?.releaseAll();
-    for (const w of this.waiters) w.resolve(false);
-    this.waiters.clear();
+    this.waiters.cancelAll();
   }
 
   /** Apply everything up to the current head, then return (for tests and the CLI). */
@@ -167,24 +161,10 @@ export class Projector {
   waitFor(position: bigint, timeoutMs: number, name?: string): Promise<boolean> {
     const names = name === undefined ? [...this.runners.keys()] : [name];
     for (const n of names) if (!this.runners.has(n)) throw new Error(`no projection ${n}`);
-    if (this.reached(position, names)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        resolve(false);
-      }, timeoutMs);
-      const waiter: Waiter = {
-        position,
-        names,
-        resolve: (ok) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(ok);
-        },
-      };
-      this.waiters.add(waiter);
-      this.signal(); // a projection run elsewhere is polled faster while someone waits
-    });
+    if (this.waiters.reached(position, names)) return Promise.resolve(true);
+    const waiting = this.waiters.wait(position, names, timeoutMs);
+    this.signal(); // a projection run elsewhere is polled faster while someone waits
+    return waiting;
   }
 
   async lag(): Promise<LagReport> {
@@ -223,7 +203,7 @@ export class Projector {
       const runner = this.runners.get(p) as Runner;
       Object.assign(runner, { position: result.position, status: 'live', lastError: null, retryAt: 0 });
     }
-    this.notifyWaiters();
+    this.waiters.notify();
     return result;
   }
 
@@ -333,7 +313,7 @@ export class Projector {
     if (elsewhere.length === 0) return;
     const stored = await readCheckpoints(this.options.db, this.target, elsewhere.map((r) => r.projection.name));
     for (const r of elsewhere) r.position = stored.get(r.projection.name)?.position ?? r.position;
-    this.notifyWaiters();
+    this.waiters.notify();
   }
 
   /** Read one batch after the lowest ready checkpoint and apply it; false when there was nothing to read. */
@@ -408,7 +388,7 @@ export class Projector {
       return ok;
     });
     for (const runner of applied) Object.assign(runner, { position: end, status: 'live', lastError: null });
-    this.notifyWaiters();
+    this.waiters.notify();
     if (applied.length && this.options.onBatchCommitted)
       await this.options.onBatchCommitted({ position: end, events: events.length, projections: applied.map((r) => r.projection.name) });
   }
@@ -418,14 +398,6 @@ export class Projector {
     runner.lastError = error instanceof Error ? error.message : String(error);
     runner.retryAt = Date.now() + (this.options.retryDelayMs ?? 5000);
     this.log(`projector: ${runner.projection.name} failed; retrying in ${this.options.retryDelayMs ?? 5000} ms`, error);
-  }
-
-  private reached(position: bigint, names: readonly string[]): boolean {
-    return names.every((n) => (this.runners.get(n) as Runner).position >= position);
-  }
-
-  private notifyWaiters(): void {
-    for (const w of [...this.waiters]) if (this.reached(w.position, w.names)) w.resolve(true);
   }
 
   private log(message: string, error?: unknown): void {
