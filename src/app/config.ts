@@ -32,6 +32,18 @@ const Env = z
     /** Folded episodes kept in memory between commands (0: read every stream whole). */
     EPISODE_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose', 'silent']).default('log'),
+    /** JSON lines (for a log collector) or pretty lines for a terminal (needs the pino-pretty dev dependency). */
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    /** Prometheus text on GET /metrics at METRICS_HOST:METRICS_PORT; unset, no metrics endpoint. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** OTLP export (traces and metrics) when set; the other OTEL_* variables are the SDK's. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.string().url().optional(),
+    OTEL_SDK_DISABLED: z.string().optional(),
+    /** Readiness fails while a projection is more than this many events behind the head. */
+    READY_MAX_LAG: z.coerce.number().int().min(0).default(10_000),
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(\.\d+)? *(b|kb|mb|gb)?$/i, 'BODY_LIMIT must be a size such as 256kb, 1mb or 100000')
@@ -46,6 +58,9 @@ const Env = z
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'production needs AUTH_JWT_SECRET or AUTH_JWKS_URL' });
     if (env.NODE_ENV === 'production' && !env.DATA_ENCRYPTION_KEY)
       ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'production needs DATA_ENCRYPTION_KEY' });
+    // The metrics never share the public port (they describe the service to its operators only).
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'METRICS_PORT must differ from PORT' });
     if (env.NODE_ENV === 'production' && !env.PATIENT_INDEX_KEY)
       ctx.addIssue({ code: 'custom', path: ['PATIENT_INDEX_KEY'], message: 'production needs PATIENT_INDEX_KEY' });
   });
@@ -75,6 +90,12 @@ export interface AppConfig {
   readonly writeRetries: number;
   readonly episodeCacheSize: number;
   readonly logLevel: string;
+  readonly logFormat: 'json' | 'pretty';
+  /** Where GET /metrics answers; undefined: no metrics endpoint. */
+  readonly metrics?: { readonly host: string; readonly port: number };
+  /** True when an OTLP endpoint is set: traces and metrics are exported by OTLP. */
+  readonly otlp: boolean;
+  readonly readyMaxLag: number;
   readonly bodyLimit: string;
   /** Requests per user per minute and instance; 0 disables the limit. */
   readonly rateLimitPerMinute: number;
@@ -94,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const usingLocalSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
+  // The SDK's own switch: no exporter, no metrics endpoint.
+  const telemetryOff = e.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
   return {
     production: e.NODE_ENV === 'production',
     port: e.PORT,
@@ -117,6 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     writeRetries: e.WRITE_RETRIES,
     episodeCacheSize: e.EPISODE_CACHE_SIZE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metrics: e.METRICS_PORT === undefined || telemetryOff ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    otlp: !telemetryOff && Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT),
+    readyMaxLag: e.READY_MAX_LAG,
     bodyLimit: e.BODY_LIMIT,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     usingLocalSecret,

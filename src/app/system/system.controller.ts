@@ -19,18 +19,6 @@ export class SystemController {
     @Optional() @Inject(HEALTH_EXTRAS) private readonly extras?: HealthExtras,
   ) {}
 
-  @Get('health')
-  @Public()
-  async health() {
-    let head: bigint;
-    try {
-      head = await this.store.headPosition();
-    } catch {
-      throw new ApiError(503, 'STORE_UNAVAILABLE', 'The event store cannot be reached.');
-    }
-    return { status: 'ok', store: { headPosition: head.toString() }, ...(this.extras ? await this.extras.health(head) : {}) };
-  }
-
   @Get('openapi.json')
   @Public()
   openapi() {
