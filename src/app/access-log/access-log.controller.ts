@@ -1,7 +1,6 @@
 // GET /access-log for auditors: a patient's extract (?personnummer=) or a user's report
 // (?userId=), by unit and period. Reading an extract is itself logged.
 import { Controller, Get, Query } from '@nestjs/common';
-import { z } from 'zod';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import type { Actor } from '../auth/actor';
 import { parseQuery } from '../http/request';
@@ -9,23 +8,9 @@ import { parseIdentityNumber } from '../../domain/shared/personnummer';
 import { localDate } from '../../domain/shared/time';
 import { DomainError } from '../../domain/shared/domain-error';
 import { AccessLogService } from './access-log.service';
-
-// As the other reads (src/app/read/query-schemas.ts): an empty value counts as absent,
-// unknown parameters are refused.
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-export const AccessLogQuery = z
-  .object({
-    personnummer: optional(z.string().max(20)),
-    userId: optional(z.string().min(1).max(200)),
-    unitId: optional(z.string().min(1).max(200)),
-    from: optional(z.iso.datetime({ offset: true })),
-    to: optional(z.iso.datetime({ offset: true })),
-    afterSeq: optional(z.coerce.number().int().min(0)),
-    limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1000).default(200)),
-    after: optional(z.string().max(40)),
-  })
-  .strict();
+import { AccessLogQuery } from '../read/query-schemas';
+import { ApiOperation } from '../system/api-operation';
+import { AccessLogView } from '../system/audit-answers';
 
 @Controller('access-log')
 export class AccessLogController {
@@ -33,6 +18,17 @@ export class AccessLogController {
 
   @Get()
   @Roles('auditor')
+  @ApiOperation({
+    operationId: 'getAccessLog',
+    summary: "Who read which patient's data, when, from which unit",
+    description:
+      "A patient's extract (`?personnummer=`, itself access-logged) or a user's report (`?userId=`), by unit and period, in pages. The records name the patient by a keyed hash, never the number.",
+    tag: 'audit',
+    query: AccessLogQuery,
+    answer: { name: 'AccessLogView', schema: AccessLogView },
+    traits: ['accessLogged'],
+    errors: ['INVALID_PERSONNUMMER'],
+  })
   async list(@Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(AccessLogQuery, query);
     let patientKey: string | undefined;

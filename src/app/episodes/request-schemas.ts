@@ -17,6 +17,7 @@ import {
   StartAssignment,
 } from '../../domain/episode/commands';
 import { UnitSettings } from '../../domain/rules';
+import { MODULE_IDS } from '../../domain/reference/catalogue';
 
 export const AssignBody = StartAssignment.shape.data.omit({ episodeId: true, unitId: true });
 export const WelcomeTextBody = EditWelcomeText.shape.data;
@@ -42,3 +43,11 @@ export const AbsenceNoticeBody = z
   .refine((b) => Date.parse(b.to) > Date.parse(b.from), { message: 'to must be after from', path: ['to'] });
 
 export const UnitSettingsBody = UnitSettings.partial().strict();
+
+// Path parameters, as the OpenAPI document describes them (an id that cannot name anything is 404).
+export const EpisodeIdParam = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).meta({ description: 'The episode (a ULID).', example: '01KAX1Z3Q8M5N7P2R4S6T8V0WY' });
+export const ModuleIdParam = z.enum(MODULE_IDS).meta({ description: 'A theory module of the catalogue.', example: 'hand' });
+export const UnitIdParam = z.string().min(1).max(200).meta({ description: "The care unit's HSA id: the caller's own unit.", example: 'SE2321000131-E001' });
+export const NoticeIdParam = z.string().min(1).max(200).meta({ description: 'The notice, as its publication answered.', example: '01KAX20B5C7D9E1F3G5H7J9K1M' });
+export const EpisodePath = { id: EpisodeIdParam };
+export const ModulePath = { id: EpisodeIdParam, moduleId: ModuleIdParam };

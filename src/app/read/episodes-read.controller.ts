@@ -3,7 +3,6 @@
 // missing one (404). Every answer is recorded in the access log before it leaves.
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { catalogue } from '../../domain/reference/catalogue';
 import { localDate } from '../../domain/shared/time';
 import { queryEpisodeProgress, type EpisodeProgress } from '../../projections/episode-progress';
@@ -17,8 +16,21 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { ReadModels } from './read-models.service';
 import { planTimeline } from './plan-occasions';
 import { CLOCK, type Clock } from '../tokens';
+import { ApiOperation, type OperationSpec } from '../system/api-operation';
+import { MessagesView, PatientView, ProgressView } from '../system/episode-read-answers';
+import { EpisodePath } from '../episodes/request-schemas';
+import { EpisodeReadQuery } from './query-schemas';
+import { maskIdentityNumber } from '../../domain/shared/personnummer';
 
-const ReadQuery = z.object({ after: z.string().optional() }).strict();
+const episodeRead = {
+  params: EpisodePath,
+  query: EpisodeReadQuery,
+  traits: ['projection', 'accessLogged'],
+  errors: ['NOT_FOUND'],
+} as const satisfies Partial<OperationSpec>;
+
+/** The one masked form (YYYYMMDD-****), also once erased. */
+const masked = (personnummer: string) => (/^\d{12}$/.test(personnummer) ? maskIdentityNumber(personnummer) : '********-****');
 
 const partTitle = new Map(catalogue.modules.flatMap((m) => m.parts.map((p) => [p.id, p] as const)));
 const exerciseTitle = new Map(catalogue.exerciseProgrammes.flatMap((p) => p.exercises.map((x) => [x.id, x.title] as const)));
@@ -35,6 +47,16 @@ export class EpisodesReadController {
   /** The progress view (GET /episodes/{id}). */
   @Get(':id')
   @Roles('therapist', 'unit_admin', 'auditor')
+  @ApiOperation({
+    ...episodeRead,
+    operationId: 'getEpisode',
+    summary: 'The progress view of one episode',
+    description:
+      'Everything the therapist follows: status, therapist, modules visible or hidden with the parts done, revealed exercises, the activity plan with its occasions (reported, open, missed, upcoming) and adherence, messages, warnings, fee. Access-logged.',
+    tag: 'reads',
+    answer: { name: 'ProgressView', schema: ProgressView },
+    answerHeaders: ['ETag'],
+  })
   async progress(@Param('id') id: string, @Query() query: unknown, @CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response) {
     const p = await this.load(id, query, actor);
     await this.log(actor, 'GET /episodes/:id', p);
@@ -47,7 +69,7 @@ export class EpisodesReadController {
       position: p.position,
       status: p.status,
       outcome: p.outcome,
-      patient: p.patient,
+      patient: { ...p.patient, personnummerMasked: masked(p.patient.personnummer) },
       therapistId: p.therapistId,
       therapist: { id: p.therapistId, ordinaryTherapistId: p.ordinaryTherapistId },
       assignedAt: p.assignedAt,
@@ -81,7 +103,8 @@ export class EpisodesReadController {
         occasions: plan.occasions,
         adherence: plan.adherence,
       },
-      messages: p.messages,
+      messages: { ...p.messages, unreadCount: p.messages.unread },
+      unreadCount: p.messages.unread,
       unreadMessageCount: p.messages.unread,
       journalObligationsOutstanding: p.journalObligationsOutstanding,
       registryFollowUps: p.registryFollowUps,
@@ -94,16 +117,43 @@ export class EpisodesReadController {
   /** Conversations with their messages in order (GET /episodes/{id}/messages). */
   @Get(':id/messages')
   @Roles('therapist', 'unit_admin', 'patient_gateway')
+  @ApiOperation({
+    ...episodeRead,
+    operationId: 'getMessages',
+    summary: 'The conversations of one episode, with their messages in order',
+    description: 'Sender, time, text, read or not, notify-inbox flag. Access-logged.',
+    tag: 'reads',
+    answer: { name: 'MessagesView', schema: MessagesView },
+  })
   async messages(@Param('id') id: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const p = await this.load(id, query, actor);
     const view = await queryMessages(this.reads.db, id, { reveal: this.reads.reveal });
     await this.log(actor, 'GET /episodes/:id/messages', p);
-    return view;
+    return {
+      episodeId: view.episodeId,
+      unitId: view.unitId,
+      unreadCount: view.unread,
+      unread: view.unread,
+      conversations: view.conversations.map((c) => ({
+        ...c,
+        // A therapist's own message is read as it is sent (only the patient's wait to be read).
+        messages: c.messages.map((m) => (m.senderRole === 'therapist' ? { ...m, read: true, readAt: m.readAt ?? m.sentAt } : { ...m, read: m.read === true })),
+      })),
+    };
   }
 
   /** What the patient sees in 1177 (GET /episodes/{id}/patient-view): hidden modules do not appear. */
   @Get(':id/patient-view')
   @Roles('patient_gateway')
+  @ApiOperation({
+    ...episodeRead,
+    operationId: 'getPatientView',
+    summary: 'What the patient sees in 1177',
+    description:
+      'The welcome text, the visible modules with their parts and which are done (hidden modules do not appear), revealed exercises, plan occasions open for reporting, the unit\'s current absence notice, the access end date. Access-logged.',
+    tag: 'reads',
+    answer: { name: 'PatientView', schema: PatientView },
+  })
   async patientView(@Param('id') id: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const p = await this.load(id, query, actor);
     const now = this.clock.now();
@@ -138,7 +188,7 @@ export class EpisodesReadController {
   }
 
   private async load(id: string, query: unknown, actor: Actor): Promise<EpisodeProgress> {
-    const q = parseQuery(ReadQuery, query);
+    const q = parseQuery(EpisodeReadQuery, query);
     if (!EPISODE_ID.test(id)) throw notFound('The episode');
     await this.reads.awaitAfter(q.after);
     const p = await queryEpisodeProgress(this.reads.db, id, { modules: catalogue.modules, reveal: this.reads.reveal });

@@ -16,6 +16,8 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { CLOCK, type Clock } from '../tokens';
 import { ReadModels } from './read-models.service';
 import { LedgerQuery, ObligationsQuery, OutcomesQuery } from './query-schemas';
+import { ApiOperation } from '../system/api-operation';
+import { LedgerCsv, LedgerView, ObligationsView, OutcomesView } from '../system/report-answers';
 
 /** Staff of a unit read their own unit only; auditors and reporting read any (or all). */
 function scopedUnit(actor: Actor, asked: string | undefined): string | undefined {
@@ -38,6 +40,18 @@ export class ReportingController {
   /** One line per fee event (charge at assignment, or exemption with its reason), with totals and reconciliation. */
   @Get('billing/ledger')
   @Roles('unit_admin', 'reporting')
+  @ApiOperation({
+    operationId: 'getBillingLedger',
+    summary: 'The billing ledger: fee lines with totals and reconciliation',
+    description:
+      "One line per fee event (the charge at assignment, or an exemption with its reason), the totals, and the reconciliation (charges plus exemptions equal assignments). A unit administrator reads their own unit; the reporting job any (`?unitId=`). Access-logged (`billing-read`).",
+    tag: 'reads',
+    query: LedgerQuery,
+    answer: { name: 'LedgerView', schema: LedgerView },
+    alternatives: [{ mediaType: 'text/csv', schema: LedgerCsv, description: 'the same lines as CSV for the invoicing (or `?format=csv`).' }],
+    answerHeaders: ['Content-Disposition'],
+    traits: ['projection', 'accessLogged'],
+  })
   async ledger(@Query() query: unknown, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const q = parseQuery(LedgerQuery, query);
     const unitId = scopedUnit(actor, q.unitId);
@@ -50,12 +64,23 @@ export class ReportingController {
       res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"`);
       return ledgerToCsv(report.lines);
     }
-    return { unitId: unitId ?? null, from: q.from ?? null, to: q.to ?? null, ...report };
+    const lines = report.lines.map((l) => ({ ...l, personnummerMasked: l.patient }));
+    return { unitId: unitId ?? null, from: q.from ?? null, to: q.to ?? null, ...report, lines };
   }
 
   /** Journal obligations (trigger, KVÅ codes, diagnosis, search word, status) and compliance per unit and therapist. */
   @Get('journal/obligations')
   @Roles('therapist', 'unit_admin', 'auditor')
+  @ApiOperation({
+    operationId: 'listJournalObligations',
+    summary: 'Journal obligations and compliance',
+    description:
+      'Each obligation with its trigger, KVÅ codes, diagnosis, search word and status (`?status=outstanding` or `recorded`); compliance per unit and therapist. Staff read their own unit, auditors any. Access-logged (they carry the diagnosis).',
+    tag: 'reads',
+    query: ObligationsQuery,
+    answer: { name: 'ObligationsView', schema: ObligationsView },
+    traits: ['projection', 'accessLogged'],
+  })
   async obligations(@Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(ObligationsQuery, query);
     const unitId = scopedUnit(actor, q.unitId);
@@ -80,6 +105,15 @@ export class ReportingController {
   /** Volumes, completion and abandonment, days to end, plan adherence, messages: per unit and month of assignment. */
   @Get('reports/outcomes')
   @Roles('reporting', 'unit_admin')
+  @ApiOperation({
+    operationId: 'getOutcomes',
+    summary: 'Outcomes per unit and month of assignment',
+    description: 'Volumes, completion and abandonment rates, days to end, plan adherence, messages per episode, registry pain; no personal data.',
+    tag: 'reads',
+    query: OutcomesQuery,
+    answer: { name: 'OutcomesView', schema: OutcomesView },
+    traits: ['projection'],
+  })
   async outcomes(@Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(OutcomesQuery, query);
     const unitId = scopedUnit(actor, q.unitId);

@@ -12,6 +12,9 @@ import { CLOCK, type Clock } from '../tokens';
 import { assertOwnUnit } from '../units/units-write.controller';
 import { ReadModels } from './read-models.service';
 import { AbsenceNoticesQuery, DashboardQuery } from './query-schemas';
+import { ApiOperation } from '../system/api-operation';
+import { AbsenceNoticesView, DashboardView } from '../system/report-answers';
+import { UnitIdParam } from '../episodes/request-schemas';
 
 const PARTS_PER_MODULE = Object.fromEntries(catalogue.modules.map((m) => [m.id, m.parts.length]));
 
@@ -29,6 +32,16 @@ export class UnitReadsController {
    */
   @Get('dashboard')
   @Roles('therapist', 'unit_admin')
+  @ApiOperation({
+    operationId: 'getDashboard',
+    summary: "Active episodes of the calling therapist, or of the unit",
+    description:
+      "A therapist sees their own patients; a unit administrator the unit's (`?therapistId=` for one therapist). Each with the masked patient, Momentstart (sortable both ways), progress, unread marker and warnings, and the unit's absence notice in force. Access-logged.",
+    tag: 'reads',
+    query: DashboardQuery,
+    answer: { name: 'DashboardView', schema: DashboardView },
+    traits: ['projection', 'accessLogged'],
+  })
   async dashboard(@Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(DashboardQuery, query);
     const unitId = actor.unitId as string;
@@ -54,7 +67,7 @@ export class UnitReadsController {
       unitId,
       therapistId: therapistId ?? null,
       sort: q.sort ?? 'assignedAt',
-      episodes: view.episodes,
+      episodes: view.episodes.map((e) => ({ ...e, unreadCount: e.unreadMessages.count })),
       absenceNotice: view.absenceNotice,
       page: { limit, offset, next: view.episodes.length === limit ? { offset: offset + limit } : null },
     };
@@ -63,6 +76,16 @@ export class UnitReadsController {
   /** The unit's absence notices to citizens; `?active=true` for those in force now. */
   @Get('units/:unitId/absence-notices')
   @Roles('unit_admin', 'therapist', 'patient_gateway')
+  @ApiOperation({
+    operationId: 'listAbsenceNotices',
+    summary: "The unit's absence notices to citizens",
+    description: '`?active=true` for those in force now; staff may ask for withdrawn ones too.',
+    tag: 'reads',
+    params: { unitId: UnitIdParam },
+    query: AbsenceNoticesQuery,
+    answer: { name: 'AbsenceNoticesView', schema: AbsenceNoticesView },
+    traits: ['projection'],
+  })
   async absenceNotices(@Param('unitId') unitId: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     assertOwnUnit(unitId, actor);
     const q = parseQuery(AbsenceNoticesQuery, query);

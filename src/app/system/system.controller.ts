@@ -1,28 +1,40 @@
-// Public system routes (health, OpenAPI, docs page) and the content catalogue.
-import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
-import { Public, Roles } from '../auth/roles.decorator';
+// Public system routes (the OpenAPI document, the docs page) and the content catalogue;
+// health is health.controller.ts.
+import { Controller, Get, Header } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { Public } from '../auth/roles.decorator';
+import { ApiOperation, routesOf, type ApiRoute } from './api-operation';
 import { buildOpenApi } from './openapi';
-import { API_ROUTES } from './api-routes';
-import { catalogue } from '../../domain/reference/catalogue';
-import type { EventStore } from '../../event-store/event-store';
-import { EVENT_STORE, HEALTH_EXTRAS, type HealthExtras } from '../tokens';
-import { ApiError } from '../http/api-error';
+import { catalogueAnswer, CatalogueView, OpenApiDocument } from './system-answers';
+import { HEALTH_OPERATIONS } from './health-operations';
 
-const VERSION = '0.1.0';
+/** The version of the HTTP contract (2: the event feed and schemas; deprecated fields kept, docs/api.md). */
+export const API_VERSION = '2.0.0';
+
+/** Every route the running app mounts that describes itself. */
+export function mountedRoutes(modules: ModulesContainer): ApiRoute[] {
+  const controllers = [...modules.values()].flatMap((m) => [...m.controllers.values()].map((w) => w.metatype as new () => unknown));
+  return routesOf(controllers, HEALTH_OPERATIONS);
+}
 
 @Controller()
 export class SystemController {
-  private readonly openApi = buildOpenApi(API_ROUTES, VERSION);
+  private document?: Record<string, unknown>;
 
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Optional() @Inject(HEALTH_EXTRAS) private readonly extras?: HealthExtras,
-  ) {}
+  constructor(private readonly modules: ModulesContainer) {}
 
   @Get('openapi.json')
   @Public()
+  @ApiOperation({
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    description: 'Generated at start from the routes the service mounts and the zod schemas they validate and answer with.',
+    tag: 'system',
+    answer: { name: 'OpenApiDocument', schema: OpenApiDocument, example: { openapi: '3.1.0', info: { title: 'Digital Artrosskola core API', version: API_VERSION }, paths: {} } },
+  })
   openapi() {
-    return this.openApi;
+    // Built on first use: every controller is mounted by then.
+    return (this.document ??= buildOpenApi(mountedRoutes(this.modules), { version: API_VERSION }));
   }
 
   @Get('docs')
@@ -35,16 +47,23 @@ export class SystemController {
 <script src="/docs/init.js"></script></body></html>`;
   }
 
+  /** "Authorize" takes a token (`npm run token`), kept across reloads; every operation can be tried. */
   @Get('docs/init.js')
   @Public()
   @Header('Content-Type', 'application/javascript; charset=utf-8')
   docsInit() {
-    return `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });`;
+    return `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true, tryItOutEnabled: true, displayOperationId: true, displayRequestDuration: true, defaultModelsExpandDepth: 0 });`;
   }
 
   @Get('catalogue')
-  @Roles('therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway')
+  @ApiOperation({
+    operationId: 'getCatalogue',
+    summary: 'The content catalogue',
+    description: 'Theory modules with their parts (the training introduction is the part with `trainingIntroduction: true`), exercise programmes with their exercises, the pre-filled activity-plan questions. Any authenticated caller.',
+    tag: 'reference',
+    answer: { name: 'CatalogueView', schema: CatalogueView },
+  })
   catalogue() {
-    return catalogue;
+    return catalogueAnswer();
   }
 }

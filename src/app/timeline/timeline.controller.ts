@@ -1,7 +1,6 @@
 // GET /episodes/{id}/timeline and /export for auditors (any unit) and unit admins (own unit).
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { z } from 'zod';
-import type { EventStore } from '../../event-store/event-store';
+import type { EventStore, RecordedEvent } from '../../event-store/event-store';
 import { episodeStreamId } from '../../domain/episode/decider';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import type { Actor } from '../auth/actor';
@@ -11,17 +10,10 @@ import { EVENT_STORE } from '../tokens';
 import { buildTimeline, entryAsOf } from './timeline';
 import { exportEpisode } from './episode-export';
 import { AccessLogService } from '../access-log/access-log.service';
-import type { RecordedEvent } from '../../event-store/event-store';
-
-const TimelineQuery = z
-  .object({
-    revision: z.coerce.number().int().min(0).optional(),
-    at: z.iso.datetime({ offset: true }).optional(),
-    fromRevision: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(1000).default(500),
-    after: z.string().optional(),
-  })
-  .refine((q) => q.revision === undefined || q.at === undefined, { message: 'give revision or at, not both', path: ['at'] });
+import { ApiOperation } from '../system/api-operation';
+import { ExportView, TimelineView } from '../system/audit-answers';
+import { EpisodePath } from '../episodes/request-schemas';
+import { TimelineQuery } from '../read/query-schemas';
 
 @Controller('episodes')
 export class TimelineController {
@@ -32,6 +24,18 @@ export class TimelineController {
 
   @Get(':id/timeline')
   @Roles('auditor', 'unit_admin')
+  @ApiOperation({
+    operationId: 'getTimeline',
+    summary: "The auditor's timeline of one episode",
+    description:
+      'Every event in order with revision, global position, recorded time, actor, data, what it changed and the state after it, with an integrity report; `?revision=N` or `?at=<time>` gives the state as it stood then; `?fromRevision=&limit=` pages. Read from the store itself, not a projection. Access-logged.',
+    tag: 'audit',
+    params: EpisodePath,
+    query: TimelineQuery,
+    answer: { name: 'TimelineView', schema: TimelineView },
+    traits: ['accessLogged'],
+    errors: ['NOT_FOUND'],
+  })
   async timeline(@Param('id') id: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(TimelineQuery, query);
     const records = await this.records(id, actor);
@@ -58,6 +62,16 @@ export class TimelineController {
 
   @Get(':id/export')
   @Roles('auditor')
+  @ApiOperation({
+    operationId: 'exportEpisode',
+    summary: "One episode's complete history with envelopes",
+    description: 'What `npm run import` appends to another installation, where it replays to the same timeline. Personal fields in clear. Access-logged (`export`).',
+    tag: 'audit',
+    params: EpisodePath,
+    answer: { name: 'ExportView', schema: ExportView },
+    traits: ['accessLogged'],
+    errors: ['NOT_FOUND'],
+  })
   async export(@Param('id') id: string, @CurrentActor() actor: Actor) {
     const records = await this.records(id, actor);
     await this.logAccess(actor, 'GET /episodes/:id/export', id, records, 'export');
