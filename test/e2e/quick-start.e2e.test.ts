@@ -14,10 +14,8 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** The environment of a fresh machine: none of the service's own variables set. */
 function freshEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (/^(AUTH_|DATA_|EVENT_STORE|EVENTSTOREDB_|DATABASE_|PATIENT_INDEX_KEY|PORT$|HOST$|WRITE_RETRIES|LOG_LEVEL|BODY_LIMIT|RATE_LIMIT)/.test(name)) delete env[name];
-  }
+  const ours = /^(AUTH_|DATA_|EVENT_STORE|EVENTSTOREDB_|DATABASE_|PATIENT_INDEX_KEY|PORT$|HOST$|WRITE_RETRIES|LOG_LEVEL|BODY_LIMIT|RATE_LIMIT)/;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !ours.test(name)));
   return { ...env, NODE_ENV: 'development', ...extra };
 }
 
@@ -81,7 +79,7 @@ describe('the README quick start', () => {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ personnummer: '19121212-1212', therapistId: 'SE2321000131-T001', diagnosisCode: 'M17.1' }),
     });
-    const answer = (await assigned.json()) as Record<string, any>;
+    const answer = (await assigned.json()) as { episodeId: string; revision: number; position: string; warnings: string[]; fee: { kind: string; amountSek: number } };
     expect(assigned.status).toBe(201);
     // The answer the README shows.
     expect(answer).toMatchObject({ episodeId: expect.stringMatching(/^01/), revision: 2, position: '4', warnings: [], fee: { kind: 'charged', amountSek: 200 } });

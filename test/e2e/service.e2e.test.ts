@@ -8,10 +8,10 @@ import { startApp, TestClock, THERAPIST, THERAPIST_2, UNIT, type TestApp } from 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ASSIGN = { personnummer: '19121212-1212', therapistId: THERAPIST, diagnosisCode: 'M17.1' };
 
-async function expectError(res: { status: number; body: any }, status: number, code: string) {
+async function expectError(res: { status: number; body: { error?: { code?: string; message?: string; details?: unknown[] } } }, status: number, code: string) {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(typeof res.body.error.message).toBe('string');
-  expect(Array.isArray(res.body.error.details)).toBe(true);
+  expect(typeof res.body.error?.message).toBe('string');
+  expect(Array.isArray(res.body.error?.details)).toBe(true);
 }
 
 async function everything(t: TestApp): Promise<RecordedEvent[]> {

@@ -1,9 +1,9 @@
 // AES-256-GCM for one personal field. A ciphertext is a string, so it fits wherever the
 // clear text did: `enc:v1:<keyId>:<base64url(iv | tag | ciphertext)>`.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ERASED } from '../../domain/shared/personal-data';
 
 const PREFIX = 'enc:v1:';
-import { ERASED } from '../../domain/shared/personal-data';
 
 /** What a field reads as once its patient's key is destroyed (crypto-shredding). */
 export { ERASED };

@@ -48,7 +48,10 @@ export function foldOnto<State, Event extends DomainEventShape>(
     const k = keyedBy(r.metadata.actorId, key);
     const prior = keyed.get(k);
     if (prior && prior[0]!.metadata.commandId !== r.metadata.commandId) continue; // only the first command counts
-    if (!copied) (keyed = new Map(keyed)), (copied = true);
+    if (!copied) {
+      keyed = new Map(keyed);
+      copied = true;
+    }
     (keyed as Map<string, readonly RecordedEvent[]>).set(k, [...(prior ?? []), r]);
   }
   const first = from.revision < 0 ? records[0]!.metadata.patientRef : undefined;
