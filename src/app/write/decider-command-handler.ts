@@ -18,6 +18,7 @@ import { keyedBy, type FoldedStream } from './folded-stream';
 import type { StreamLoader } from './stream-loader';
 import { backoffBeforeRetry } from './retry-backoff';
 import { faultPoint } from './fault-points';
+import { observeCommand, type CommandSpan } from '../observability/command-telemetry';
 
 export interface Decider<Command, Event, State, Context> {
   decide(command: Command, state: State, context: Context): Event[];
@@ -123,23 +124,42 @@ export class DeciderCommandHandler {
     return typeof this.store.appendToStreams === 'function';
   }
 
-  async handle<Command, Event extends DomainEventShape, State, Context extends DecisionContext, Answer>(
+  handle<Command, Event extends DomainEventShape, State, Context extends DecisionContext, Answer>(
     spec: CommandSpec<Command, Event, State, Context, Answer>,
     actor: Actor,
     options: WriteOptions = {},
   ): Promise<Answer> {
+    // One span and one duration per command, whatever its outcome (telemetry off: no-ops).
+    return observeCommand({ commandType: spec.commandType, stream: spec.streamId, correlationId: options.correlationId }, (span) =>
+      this.run(spec, actor, options, span),
+    );
+  }
+
+  private async run<Command, Event extends DomainEventShape, State, Context extends DecisionContext, Answer>(
+    spec: CommandSpec<Command, Event, State, Context, Answer>,
+    actor: Actor,
+    options: WriteOptions,
+    span: CommandSpan,
+  ): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
-      const loaded = await spec.loader.load(spec.streamId);
+      if (attempt > 0) span.retry();
+      const loaded = await span.load(() => spec.loader.load(spec.streamId));
       spec.authorize?.(loaded);
       const prior = priorWrite(loaded, actor, options);
-      if (prior) return spec.replay(prior, loaded, actor);
+      if (prior) {
+        span.outcome('idempotent-replay');
+        return spec.replay(prior, loaded, actor);
+      }
       if (options.ifMatch !== undefined && options.ifMatch !== loaded.revision)
         throw new ApiError(412, 'REVISION_MISMATCH', `The stream is at revision ${loaded.revision}, not ${options.ifMatch}.`);
 
       const base: DecisionContext = { now: this.clock.now(), actor: { id: actor.id, role: actor.role, unitId: actor.unitId } };
       const context = spec.context ? await spec.context(loaded, base) : (base as Context);
       const events = spec.decider.decide(spec.command, loaded.state, context);
-      if (events.length === 0) return spec.unchanged(loaded);
+      if (events.length === 0) {
+        span.outcome('unchanged');
+        return spec.unchanged(loaded);
+      }
       const state = events.reduce((s, e) => spec.decider.evolve(s, e), loaded.state);
       const alongside = spec.alongside ? await spec.alongside(loaded, events, state, context) : [];
       const metadata = metadataFor(actor, options, spec.commandType, spec.metadata?.(loaded) ?? {});
@@ -149,6 +169,7 @@ export class DeciderCommandHandler {
         results = await this.append(spec, loaded, events, alongside, metadata);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        span.conflict();
         spec.loader.conflicted?.(spec.streamId);
         for (const w of alongside) w.loader?.conflicted?.(w.streamId);
         if (options.ifMatch !== undefined) throw new ApiError(412, 'REVISION_MISMATCH', 'The stream changed since the revision named in If-Match.');
