@@ -1,5 +1,6 @@
 // Business constants of the Digital Artrosskola, in one place. Units may override the
-// settings (fee, access period, welcome text, KVÅ codes per journal obligation).
+// settings (fee, access period, welcome text, KVÅ codes per journal obligation, the
+// registry follow-up's window).
 import { z } from 'zod';
 
 /** Search word for the journal template in the EHR (Cosmic). */
@@ -7,6 +8,18 @@ export const JOURNAL_SEARCH_WORD = 'Artrosbehandling';
 
 /** KVÅ "artrosskola": registered on every visit and contact, whatever else a region registers. */
 export const KVA_ARTROSSKOLA = 'GB020';
+
+/**
+ * Days before and after a registry follow-up's due date in which the patient may answer
+ * through 1177 (staff may record a paper or phone answer at any time).
+ */
+export const FollowUpWindow = z
+  .object({ daysBefore: z.number().int().min(0).max(90), daysAfter: z.number().int().min(0).max(180) })
+  .strict();
+export type FollowUpWindow = z.infer<typeof FollowUpWindow>;
+
+/** 14 days before to 30 days after the due date. */
+export const DEFAULT_FOLLOW_UP_WINDOW: FollowUpWindow = { daysBefore: 14, daysAfter: 30 };
 
 /** What raises a journal obligation (journalföring ska ske vid ...). */
 export const ObligationTrigger = z.enum(['assignment', 'completed-school', 'conversation', 'end']);
@@ -25,6 +38,11 @@ export const UnitSettings = z.object({
   journalCodes: z.record(ObligationTrigger, z.array(KvaCode).min(1)),
   /** Regional age rules: no fee below `under` or from `from` years of age (recorded as an exemption). */
   ageExemption: z.object({ under: z.number().int().min(0).optional(), from: z.number().int().min(0).optional() }).nullable(),
+  /**
+   * The quality-registry follow-up's window around each due date. Absent: the defaults
+   * (DEFAULT_FOLLOW_UP_WINDOW). A unit's own window is snapshotted at assignment.
+   */
+  followUpWindow: FollowUpWindow.optional(),
 });
 export type UnitSettings = z.infer<typeof UnitSettings>;
 

@@ -2,7 +2,7 @@
 // discriminator. Ids that must be fresh (episode, message, conversation) are supplied by
 // the application, because the domain draws no random numbers.
 import { z } from 'zod';
-import { AnswerValue, RegistryMeasures, Weekday } from './events';
+import { AnsweredVia, AnswerValue, MeasureName, RegistryCorrection, RegistryMeasures, RegistryTimepoint, Weekday } from './events';
 import { AnswerType } from '../reference/catalogue';
 import { UnitSettings } from '../rules';
 
@@ -95,8 +95,20 @@ export const CorrectJournalEntry = command('CorrectJournalEntry', {
 });
 export const EndEpisode = command('EndEpisode', { outcome: z.enum(['completed', 'abandoned']) });
 export const RecordRegistryFollowUp = command('RecordRegistryFollowUp', {
-  timepoint: z.enum(['baseline', '3-months', '12-months']),
+  timepoint: RegistryTimepoint,
+  /** The answers; with `correction`, the corrected values (measures not named keep theirs). */
   measures: RegistryMeasures.strict(),
+  /** Staff say how the answer came (paper or phone); the patient's own answer is always 1177. */
+  answeredVia: AnsweredVia.optional(),
+  /** Correct the recorded timepoint instead (staff only): a new event, the earlier one stays. */
+  correction: z
+    .object({
+      reason: RegistryCorrection.shape.reason,
+      /** Measures recorded by mistake, to be left unanswered. */
+      clear: z.array(MeasureName).max(20).optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export const EpisodeCommand = z.discriminatedUnion('type', [
@@ -141,8 +153,11 @@ export const EPISODE_COMMAND_VERSIONS: Record<EpisodeCommand['type'], number> = 
 };
 export type CommandOf<T extends EpisodeCommand['type']> = Extract<EpisodeCommand, { type: T }>;
 
-/** `integration`: a backend team's system reading the event feed (no writes). */
-export const ActorRole = z.enum(['therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway', 'integration']);
+/**
+ * `integration`: a backend team's system reading the event feed (no writes).
+ * `registry_export`: the job that feeds the quality registry (reads the registry export only).
+ */
+export const ActorRole = z.enum(['therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway', 'integration', 'registry_export']);
 export type ActorRole = z.infer<typeof ActorRole>;
 
 /** Who acts, and when. `settings` are the unit's, needed at assignment. */

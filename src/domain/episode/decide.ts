@@ -11,6 +11,7 @@ import { addMonths, isValidDate, localDate } from '../shared/time';
 import { catalogue, findModule, findPlanQuestion, findProgramme } from '../reference/catalogue';
 import { findDiagnosis } from '../reference/code-lists';
 import { DEFAULT_PLAN_SCHEDULE, DEFAULT_UNIT_SETTINGS, JOURNAL_SEARCH_WORD, type ObligationTrigger } from '../rules';
+import { correctFollowUp, recordFollowUp } from '../registry/follow-up-decide';
 
 type Events = EpisodeEvent[];
 
@@ -54,13 +55,8 @@ export function decide(command: EpisodeCommand, state: EpisodeState, ctx: Decisi
       return correctJournalEntry(command, state, ctx);
     case 'EndEpisode':
       return endEpisode(command, state, ctx);
-    case 'RecordRegistryFollowUp': {
-      assertExists(state);
-      const { timepoint, measures } = command.data;
-      if (own(state.followUps, timepoint)) return refuse('FOLLOW_UP_ALREADY_RECORDED', `The ${timepoint} follow-up is already recorded.`);
-      if (Object.values(measures).every((v) => v === undefined)) return unacceptable('NO_MEASURES', 'A follow-up needs at least one measure.');
-      return [{ type: 'RegistryFollowUpRecorded', data: { timepoint, measures, by: ctx.actor.id, at: ctx.now } }];
-    }
+    case 'RecordRegistryFollowUp':
+      return command.data.correction ? correctFollowUp(command, state, ctx) : recordFollowUp(command, state, ctx);
   }
 }
 
@@ -143,6 +139,8 @@ function startAssignment(command: CommandOf<'StartAssignment'>, state: EpisodeSt
       accessUntil: addMonths(today, settings.accessMonths),
       warnings,
       journalCodes: settings.journalCodes,
+      // Snapshotted like the KVÅ codes; absent when the unit keeps the default window.
+      ...(settings.followUpWindow ? { followUpWindow: settings.followUpWindow } : {}),
       at: ctx.now,
     },
   };

@@ -2,7 +2,7 @@
 // one zod schema with `type` as discriminator; its schema version is kept beside it and
 // stored in the envelope. Types come from z.infer, so schema and type never drift.
 import { z } from 'zod';
-import { ObligationTrigger } from '../rules';
+import { FollowUpWindow, ObligationTrigger } from '../rules';
 import { AnswerType } from '../reference/catalogue';
 import { ERASED } from '../shared/personal-data';
 
@@ -37,12 +37,33 @@ export type PlanSchedule = z.infer<typeof PlanSchedule>;
 
 export const AnswerValue = z.union([z.boolean(), z.number(), z.string().max(2000)]);
 
+/** The quality registry's timepoints (BOA / Svenska Artrosregistret). */
+export const RegistryTimepoint = z.enum(['baseline', '3-months', '12-months']);
+export type RegistryTimepoint = z.infer<typeof RegistryTimepoint>;
+
+const Eq5dLevel = z.number().int().min(1).max(5);
+/** EQ-5D-5L's descriptive system: five dimensions, each at level 1 (no problems) to 5 (extreme problems). */
+export const Eq5d5lDimensions = z
+  .object({
+    mobility: Eq5dLevel,
+    selfCare: Eq5dLevel,
+    usualActivities: Eq5dLevel,
+    painDiscomfort: Eq5dLevel,
+    anxietyDepression: Eq5dLevel,
+  })
+  .strict();
+
+/** Each measure on its instrument's own scale. */
 export const RegistryMeasures = z.object({
-  /** Pain, NRS 0-10. */
+  /** Pain, NRS (numeric rating scale) 0-10, whole numbers. */
   pain: z.number().int().min(0).max(10).optional(),
+  /** EQ-5D-5L's five dimensions (levels 1-5). */
+  eq5d5l: Eq5d5lDimensions.optional(),
+  /** EQ-5D index as reported (from the licensed value set; never computed here), at most 1. */
   eq5dIndex: z.number().min(-1).max(1).optional(),
+  /** EQ VAS, 0 (worst imaginable health) to 100 (best), whole numbers. */
   eqVas: z.number().int().min(0).max(100).optional(),
-  /** Arthritis self-efficacy, 1-10. */
+  /** Arthritis self-efficacy (ASES), 1-10. */
   selfEfficacy: z.number().min(1).max(10).optional(),
   /** Days per week with at least 30 minutes of physical activity. */
   physicalActivityDays: z.number().int().min(0).max(7).optional(),
@@ -54,6 +75,12 @@ export const RegistryMeasures = z.object({
   schoolCompleted: z.boolean().optional(),
 });
 export type RegistryMeasures = z.infer<typeof RegistryMeasures>;
+export const MeasureName = RegistryMeasures.keyof();
+export type MeasureName = z.infer<typeof MeasureName>;
+
+/** How the questionnaire reached the registry: the patient through 1177, or staff from a paper or phone answer. */
+export const AnsweredVia = z.enum(['1177', 'paper', 'phone']);
+export type AnsweredVia = z.infer<typeof AnsweredVia>;
 
 const event = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
   z.object({ type: z.literal(type), data: z.object(data) });
@@ -75,6 +102,8 @@ export const AssignmentStarted = event('AssignmentStarted', {
   accessUntil: LocalDate,
   warnings: z.array(Warning),
   journalCodes: z.record(ObligationTrigger, z.array(z.string())),
+  /** The unit's own registry follow-up window, when it set one; absent: the defaults. */
+  followUpWindow: FollowUpWindow.optional(),
   at: Instant,
 });
 
@@ -194,10 +223,29 @@ export const EpisodeCompleted = event('EpisodeCompleted', { by: Id, at: Instant 
 /** "Invånare avbryter momentet". */
 export const EpisodeAbandoned = event('EpisodeAbandoned', { by: Id, at: Instant });
 
-/** Quality-registry follow-up (BOA / Svenska Artrosregistret). */
+const MeasureValue = z.union([z.number(), z.boolean(), Eq5d5lDimensions]);
+
+/** What a correction of a recorded follow-up changed, and why. */
+export const RegistryCorrection = z.object({
+  /** Revision of the recording (or of the previous correction) it corrects. */
+  correctsRevision: z.number().int().min(0),
+  /** Each changed measure, before and after; null where it was or becomes unanswered. */
+  changes: z.array(z.object({ measure: MeasureName, from: MeasureValue.nullable(), to: MeasureValue.nullable() })).min(1),
+  reason: z.enum(['transcription-error', 'patient-corrected-answer', 'other']),
+});
+
+/**
+ * Quality-registry follow-up (BOA / Svenska Artrosregistret): the patient's questionnaire at
+ * one timepoint, by `by` (the 1177 gateway for the patient's own answer). `answeredVia` is
+ * absent in events written before it was kept, and when staff did not say. With
+ * `correction` the event corrects the timepoint's earlier recording, which stays as it was:
+ * `measures` are then the values as corrected.
+ */
 export const RegistryFollowUpRecorded = event('RegistryFollowUpRecorded', {
-  timepoint: z.enum(['baseline', '3-months', '12-months']),
+  timepoint: RegistryTimepoint,
   measures: RegistryMeasures,
+  answeredVia: AnsweredVia.optional(),
+  correction: RegistryCorrection.optional(),
   by: Id,
   at: Instant,
 });

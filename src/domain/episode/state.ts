@@ -1,8 +1,8 @@
 // The episode's state: what decide needs to enforce the rules, folded from its events.
 // Plain JSON data (no class instances), so the auditor's timeline can show it as is.
 // Message texts are left out on purpose: personal data stays in the events only.
-import type { EpisodeEvent, PlanQuestion, PlanSchedule, RegistryMeasures, Warning } from './events';
-import type { ObligationTrigger } from '../rules';
+import type { AnsweredVia, EpisodeEvent, PlanQuestion, PlanSchedule, RegistryMeasures, Warning } from './events';
+import type { FollowUpWindow, ObligationTrigger } from '../rules';
 
 export type EpisodeStatus = 'none' | 'active' | 'completed' | 'abandoned';
 
@@ -27,6 +27,17 @@ export interface MessageState {
   readonly senderRole: 'therapist' | 'patient';
   readonly notifyInbox: boolean;
   readonly at: string;
+}
+
+/** A recorded registry follow-up as it stands after its corrections. */
+export interface FollowUpState {
+  readonly measures: RegistryMeasures;
+  /** Revision of the recording, or of its latest correction. */
+  readonly revision: number;
+  readonly answeredVia: AnsweredVia | null;
+  readonly by: string;
+  readonly at: string;
+  readonly corrections: number;
 }
 
 export interface EpisodeState {
@@ -57,8 +68,10 @@ export interface EpisodeState {
   /** Index in `messages` up to which the therapist has read; -1 for none. */
   readonly readUpTo: number;
   readonly obligations: Readonly<Record<string, ObligationState>>;
-  readonly followUps: Readonly<Record<string, RegistryMeasures>>;
+  readonly followUps: Readonly<Record<string, FollowUpState>>;
   readonly endedAt: string | null;
+  /** The unit's own registry follow-up window, when the assignment carried one. */
+  readonly followUpWindow?: FollowUpWindow;
 }
 
 export const initialState = (): EpisodeState => ({
@@ -117,6 +130,7 @@ export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
         accessUntil: d.accessUntil,
         warnings: d.warnings,
         journalCodes: d.journalCodes,
+        ...(d.followUpWindow ? { followUpWindow: d.followUpWindow } : {}),
       };
     }
     case 'FeeCharged':
@@ -196,7 +210,15 @@ export function evolve(state: EpisodeState, event: EpisodeEvent): EpisodeState {
       return { ...s, status: 'completed', endedAt: event.data.at };
     case 'EpisodeAbandoned':
       return { ...s, status: 'abandoned', endedAt: event.data.at };
-    case 'RegistryFollowUpRecorded':
-      return { ...s, followUps: { ...s.followUps, [event.data.timepoint]: event.data.measures } };
+    case 'RegistryFollowUpRecorded': {
+      const d = event.data;
+      const before = own(s.followUps, d.timepoint);
+      // A correction keeps how the answer came; its measures are the values as corrected.
+      const followUp: FollowUpState =
+        d.correction && before
+          ? { ...before, measures: d.measures, revision: s.revision, corrections: before.corrections + 1 }
+          : { measures: d.measures, revision: s.revision, answeredVia: d.answeredVia ?? null, by: d.by, at: d.at, corrections: 0 };
+      return { ...s, followUps: { ...s.followUps, [d.timepoint]: followUp } };
+    }
   }
 }
