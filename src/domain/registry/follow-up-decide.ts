@@ -69,8 +69,7 @@ export function correctFollowUp(command: CommandOf<'RecordRegistryFollowUp'>, st
   const both = clear.filter((m) => measures[m] !== undefined);
   if (both.length > 0)
     return unacceptable('INVALID_ANSWER', `A measure is either corrected or cleared, not both: ${both.join(', ')}.`, both.map((m) => ({ path: `correction.clear.${m}`, problem: 'also corrected' })));
-  const next: Record<string, Value> = { ...current.measures, ...measures };
-  for (const m of clear) delete next[m];
+  const next = Object.fromEntries(Object.entries({ ...current.measures, ...measures }).filter(([m]) => !clear.includes(m as MeasureName))) as Record<string, Value>;
   if (!answered(next)) return unacceptable('NO_MEASURES', 'A follow-up keeps at least one measure.');
   const names = [...new Set([...Object.keys(current.measures), ...Object.keys(next)])] as MeasureName[];
   const changes = names
