@@ -6,6 +6,9 @@ import path from 'node:path';
 export const LOCAL_JWT_SECRET = 'local-development-secret-not-for-production';
 export const LOCAL_PATIENT_INDEX_KEY = 'local-patient-index-key-not-for-production';
 
+/** OTLP is exported over HTTP here: an http(s) URL such as http://collector:4318. */
+const OtlpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' });
+
 const Env = z
   .object({
     NODE_ENV: z.string().default('development'),
@@ -38,9 +41,9 @@ const Env = z
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** OTLP export (traces and metrics) when set; the other OTEL_* variables are the SDK's. */
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
-    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.string().url().optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: OtlpUrl.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: OtlpUrl.optional(),
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: OtlpUrl.optional(),
     OTEL_SDK_DISABLED: z.string().optional(),
     /** Readiness fails while a projection is more than this many events behind the head. */
     READY_MAX_LAG: z.coerce.number().int().min(0).default(10_000),

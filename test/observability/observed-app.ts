@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { loadConfig, type AppConfig } from '../../src/app/config';
 import { buildApp, type BuildOptions, type RunningApp } from '../../src/app/bootstrap';
 import { mintToken } from '../../src/app/auth/token-verifier';
@@ -21,6 +22,8 @@ export interface ObservedApp extends RunningApp {
 export async function startObservedApp(options: { env?: Record<string, string> } & Omit<BuildOptions, 'rawStore'> = {}): Promise<ObservedApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'das-ops-'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...options.env } as NodeJS.ProcessEnv);
+  // nestjs-pino keeps the first app's logger for lines outside a request: each app its own.
+  __resetOutOfContextForTests();
   const running = await buildApp(config, options);
   await running.app.init();
   const token: ObservedApp['token'] = (role, opts = {}) => {

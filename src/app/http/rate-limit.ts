@@ -5,9 +5,11 @@
 //   callers every minute). 0 switches the limit off.
 // - The caller is the authenticated user (role and `sub`; a patient_gateway token that names
 //   an episode gets its own budget per episode), so this guard is registered after the
-//   AuthGuard (APP_GUARD order in app.module.ts). Public routes (health, OpenAPI, docs) are
-//   counted by client IP. Requests refused before the guards (401, 403, 404 no route, 413,
-//   malformed JSON) are not counted.
+//   AuthGuard (APP_GUARD order in app.module.ts). Public routes (OpenAPI, docs) are counted
+//   by client IP. The health routes are not counted at all (@SkipThrottle on the
+//   HealthController): an orchestrator probes them every few seconds from one address.
+//   Requests refused before the guards (401, 403, 404 no route, 413, malformed JSON) are not
+//   counted.
 // - In-process: several instances of the service each enforce their own limit, so a caller
 //   spread over N instances gets up to N times the limit. Behind a proxy every public-route
 //   caller shares the proxy's IP (Express's `trust proxy` is not set).
@@ -53,7 +55,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     return context.getType() !== 'http';
   }
 
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const actor = req.actor as Actor | undefined;
     return rateLimitTracker(actor, actor ? undefined : await super.getTracker(req));
   }

@@ -1,5 +1,6 @@
 // Personal data never reaches the logs in clear: personnummer-like digit runs and bearer
-// tokens are masked in anything we log.
+// tokens are masked in anything we log (src/app/observability/logging.ts) and in every span
+// before it is exported (src/app/observability/scrub.ts).
 //
 // A personnummer or samordningsnummer is written YYYYMMDD-NNNC, YYYYMMDDNNNC, YYMMDD-NNNC,
 // YYMMDD+NNNC or YYMMDDNNNC (a space for the separator too). Any such run of digits is masked,
