@@ -1,12 +1,17 @@
-// The authorization matrix: for every route of API_ROUTES and every kind of caller, the
+// The authorization matrix: for every route the service mounts and every kind of caller, the
 // contract's answer (Identity: no or bad token 401, a role or unit that may not 403, an
-// episode of another unit 404). test/security/authorization-matrix.e2e.test.ts drives the
-// real app through every cell; docs/authorization.md is this table, written by
-// `npm run docs:authorization` (`-- --check` exits 1 when the file is out of date).
+// episode of another unit 404). Who may call a route is read from its handler's @Roles or
+// @Public (src/app/auth/roles.decorator.ts), the one place roles are said; the guard reads
+// the same. test/security/authorization-matrix.e2e.test.ts drives the real app through every
+// cell; docs/authorization.md is this table, written by `npm run docs:authorization`
+// (`-- --check` exits 1 when the file is out of date), which starts the app on a temporary
+// store to read its routes.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { ActorRole } from '../domain/episode/commands';
-import { API_ROUTES, type RouteDoc } from '../app/system/api-routes';
+import { ModulesContainer } from '@nestjs/core';
+import { ActorRole } from '../domain/episode/commands';
+import { routeName, type ApiRoute } from '../app/system/api-operation';
 
 export interface Caller {
   readonly key: string;
@@ -30,6 +35,8 @@ export const CALLERS: readonly Caller[] = [
   { key: 'patient_gateway-own', label: 'patient_gateway, own unit, that episode', role: 'patient_gateway', unit: 'own' },
   { key: 'patient_gateway-other-episode', label: 'patient_gateway, own unit, another episode', role: 'patient_gateway', unit: 'own', otherEpisode: true },
   { key: 'patient_gateway-other', label: 'patient_gateway, other unit', role: 'patient_gateway', unit: 'other' },
+  { key: 'integration-all', label: 'integration, all units', role: 'integration', unit: 'none' },
+  { key: 'integration-own', label: 'integration, own unit', role: 'integration', unit: 'own' },
 ];
 
 /**
@@ -37,21 +44,21 @@ export const CALLERS: readonly Caller[] = [
  * - episode: the episode in the path; another unit's (or, for the gateway, another episode's) is 404;
  * - unit-path: the unit in the path; another unit is 403;
  * - unit-query: a unit named by `?unitId=` (the test names the own unit); another unit is 403;
- * - caller: the caller's own unit or nothing unit-bound (assignment, catalogue, access log);
+ * - caller: the caller's own unit or nothing unit-bound (assignment, catalogue, access log, the feed);
  * - public: no token needed.
  */
 export type Scope = 'public' | 'episode' | 'unit-path' | 'unit-query' | 'caller';
 
-export function scopeOf(route: RouteDoc): Scope {
-  if (route.roles.length === 0) return 'public';
+export function scopeOf(route: ApiRoute): Scope {
+  if (route.isPublic) return 'public';
   if (route.path.startsWith('/episodes/{id}')) return 'episode';
   if (route.path.includes('{unitId}')) return 'unit-path';
-  if (route.querySchema && 'unitId' in route.querySchema.shape) return 'unit-query';
+  if (route.spec.query && 'unitId' in route.spec.query.shape) return 'unit-query';
   return 'caller';
 }
 
 /** The contract's answer for this caller. */
-export function expectedStatus(route: RouteDoc, caller: Caller): number {
+export function expectedStatus(route: ApiRoute, caller: Caller): number {
   const scope = scopeOf(route);
   if (scope === 'public') return route.status;
   if (caller.role === null) return 401;
@@ -61,8 +68,6 @@ export function expectedStatus(route: RouteDoc, caller: Caller): number {
   return route.status;
 }
 
-export const routeName = (r: RouteDoc) => `${r.method.toUpperCase()} ${r.path}`;
-
 const SCOPE_NOTE: Record<Scope, string> = {
   public: 'public',
   episode: 'episode',
@@ -71,15 +76,15 @@ const SCOPE_NOTE: Record<Scope, string> = {
   caller: "caller's unit",
 };
 
-export function renderAuthorizationMatrix(routes: readonly RouteDoc[] = API_ROUTES): string {
+export function renderAuthorizationMatrix(routes: readonly ApiRoute[]): string {
   const head = ['route', 'who', 'scope', ...CALLERS.map((c) => c.label)];
-  const who = (r: RouteDoc) => (r.roles.length === 0 ? 'anyone' : r.roles.join(', '));
+  const who = (r: ApiRoute) => (r.isPublic ? 'anyone' : r.roles.length === ActorRole.options.length ? 'any authenticated' : r.roles.join(', '));
   const rows = routes.map((r) => [`\`${routeName(r)}\``, who(r), SCOPE_NOTE[scopeOf(r)], ...CALLERS.map((c) => String(expectedStatus(r, c)))]);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [
     '# Authorization matrix',
     '',
-    '<!-- Generated from src/app/system/api-routes.ts by `npm run docs:authorization`; do not edit by hand.',
+    "<!-- Generated from the handlers' @Roles/@Public by `npm run docs:authorization`; do not edit by hand.",
     '     test/security/authorization-matrix.e2e.test.ts checks every cell against the running app',
     '     and fails when this file is out of date. -->',
     '',
@@ -87,7 +92,8 @@ export function renderAuthorizationMatrix(routes: readonly RouteDoc[] = API_ROUT
     'and "who" columns say: no token or a bad one is 401; a role the route does not name, or a',
     "unit that is not the caller's, is 403; an episode of another unit looks like a missing one",
     '(404). `patient_gateway` acts for the patient of the episode named in the path: a gateway',
-    'token that names another episode gets 404 there too.',
+    'token that names another episode gets 404 there too. `integration` reads the event feed only',
+    '(with a `unit` claim, that unit\'s events; without, all).',
     '',
     'Scope says what "other unit" means for the route:',
     '',
@@ -97,11 +103,12 @@ export function renderAuthorizationMatrix(routes: readonly RouteDoc[] = API_ROUT
     "- **unit (`?unitId=`)**: the request names a unit by `?unitId=`; another unit than the",
     "  caller's is 403 (without it, staff see their own unit; auditors and reporting see all).",
     "- **caller's unit**: nothing in the request names a unit (an assignment is made at the",
-    "  caller's own unit; the catalogue and the access log are not bound to one).",
+    "  caller's own unit; the catalogue, the schemas, the access log and the feed are not bound to one).",
     '- **public**: no token needed.',
     '',
     'A 2xx cell means the request succeeds with a valid body; the test also checks that every',
-    'refusal writes nothing and has the contract\'s error body `{ error: { code, message, details } }`.',
+    "refusal writes nothing and has the contract's error body `{ error: { code, message, details } }`,",
+    'and that every answer matches the OpenAPI document.',
     '',
     line(head),
     line(head.map(() => '---')),
@@ -112,17 +119,36 @@ export function renderAuthorizationMatrix(routes: readonly RouteDoc[] = API_ROUT
 
 export const AUTHORIZATION_DOC = path.join(__dirname, '../../docs/authorization.md');
 
-if (require.main === module) {
-  const text = renderAuthorizationMatrix();
-  if (process.argv.includes('--check')) {
-    const current = fs.existsSync(AUTHORIZATION_DOC) ? fs.readFileSync(AUTHORIZATION_DOC, 'utf8') : '';
-    if (current !== text) {
-      console.error('docs/authorization.md is out of date: run `npm run docs:authorization`.');
-      process.exit(1);
-    }
-    console.log('docs/authorization.md is up to date.');
-  } else {
-    fs.writeFileSync(AUTHORIZATION_DOC, text);
-    console.log(`Wrote ${path.relative(process.cwd(), AUTHORIZATION_DOC)} (${API_ROUTES.length} routes × ${CALLERS.length} callers).`);
+/** The routes the service mounts, read from an app started on a temporary store. */
+async function mounted(): Promise<ApiRoute[]> {
+  const { loadConfig } = await import('../app/config');
+  const { buildApp } = await import('../app/bootstrap');
+  const { mountedRoutes } = await import('../app/system/system.controller');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'das-matrix-'));
+  const running = await buildApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', AUTH_JWT_SECRET: 'matrix-only-secret-0123456789' }));
+  try {
+    return mountedRoutes(running.app.get(ModulesContainer));
+  } finally {
+    await running.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (require.main === module) {
+  void (async () => {
+    const routes = await mounted();
+    const text = renderAuthorizationMatrix(routes);
+    if (process.argv.includes('--check')) {
+      const current = fs.existsSync(AUTHORIZATION_DOC) ? fs.readFileSync(AUTHORIZATION_DOC, 'utf8') : '';
+      if (current !== text) {
+        console.error('docs/authorization.md is out of date: run `npm run docs:authorization`.');
+        process.exit(1);
+      }
+      console.log('docs/authorization.md is up to date.');
+    } else {
+      fs.writeFileSync(AUTHORIZATION_DOC, text);
+      console.log(`Wrote ${path.relative(process.cwd(), AUTHORIZATION_DOC)} (${routes.length} routes × ${CALLERS.length} callers).`);
+    }
+    process.exit(0);
+  })();
 }

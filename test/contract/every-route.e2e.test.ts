@@ -3,6 +3,8 @@
 // against the served OpenAPI document: its operation and status declared, its body valid
 // against the declared schema with no undeclared field. In the end every operation has
 // been answered with its success status.
+import { ModulesContainer } from '@nestjs/core';
+import { undescribedRoutesOf } from '../../src/app/system/api-operation';
 import { startApp, TestClock, THERAPIST, THERAPIST_2, UNIT, type TestApp } from '../e2e/harness';
 import { documentOf, ResponseValidator, validated } from './openapi-validator';
 
@@ -189,6 +191,11 @@ describe('one episode through every route, every answer valid against the docume
     await expectStatus(http.get('/events').query({ after: page.body.next.after }).set(t.auth('integration', { unit: UNIT })), 200);
     await expectStatus(http.get('/events').query({ limit: 0 }).set(t.auth('integration')), 400, 'VALIDATION_FAILED');
     await expectStatus(http.get('/events').set(th()), 403, 'FORBIDDEN');
+  });
+
+  it('describes every route the app mounts; only pages and their assets (/docs, /ui) are left out', () => {
+    const controllers = [...t.app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values()].map((w) => w.metatype as new () => unknown));
+    expect(undescribedRoutesOf(controllers).filter((r) => !/^[A-Z]+ \/(docs|ui)(\/|$)/.test(r))).toEqual([]);
   });
 
   it('answered every operation of the document with its success status', async () => {

@@ -69,6 +69,11 @@ export class ResponseValidator {
     return (validate.errors ?? []).slice(0, 8).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
   }
 
+  /** A validator for a schema inside a component, e.g. ('FeedPage', 'properties', 'events', 'items'). */
+  component(name: string, ...path: string[]): ValidateFunction {
+    return this.ajv.compile({ $ref: `openapi.json#/${pointer('components', 'schemas', name, ...path)}` });
+  }
+
   assertValid(method: string, url: string, res: Response): void {
     const problems = this.problems(method, url, res);
     if (problems.length > 0) throw new Error(`The answer does not match the OpenAPI document:\n${problems.join('\n')}\nbody: ${JSON.stringify(res.body).slice(0, 600)}`);

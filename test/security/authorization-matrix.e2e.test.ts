@@ -1,32 +1,57 @@
-// The authorization matrix, generated: every route of API_ROUTES × every kind of caller
-// (each role of own or another unit, the gateway for another episode, no token) against the
-// real app, with a request that succeeds when the caller may make it. Expected answers come
-// from src/cli/authorization-matrix.ts, the same table docs/authorization.md is written from.
-// A refusal must have the contract's error body and write nothing; reads use ?after= so a
-// 404 means "another unit's", never "not projected yet".
+// The authorization matrix, generated: every route the handlers declare × every kind of
+// caller (each role of own or another unit, the gateway for another episode, the integration
+// role with and without a unit, no token) against the real app, with a request that succeeds
+// when the caller may make it. Expected answers come from src/cli/authorization-matrix.ts, the
+// same table docs/authorization.md is written from, over the roles of each handler's @Roles.
+// A refusal must have the contract's error body and write nothing, and every answer must match
+// the OpenAPI document; reads use ?after= so a 404 means "another unit's", never "not projected yet".
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ModulesContainer } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
 import { ulid } from 'ulid';
-import { API_ROUTES, type RouteDoc } from '../../src/app/system/api-routes';
+import { API_CONTROLLERS } from '../../src/app/system/api-routes';
+import { routeName, routesOf, type ApiRoute } from '../../src/app/system/api-operation';
+import { mountedRoutes } from '../../src/app/system/system.controller';
 import { mintToken } from '../../src/app/auth/token-verifier';
-import { AUTHORIZATION_DOC, CALLERS, expectedStatus, renderAuthorizationMatrix, routeName, type Caller } from '../../src/cli/authorization-matrix';
+import { ActorRole } from '../../src/domain/episode/commands';
+import { AUTHORIZATION_DOC, CALLERS, expectedStatus, renderAuthorizationMatrix, type Caller } from '../../src/cli/authorization-matrix';
 import { OTHER_UNIT, startApp, TestClock, THERAPIST, THERAPIST_2, UNIT, type TestApp } from '../e2e/harness';
+import { documentOf, ResponseValidator, validated } from '../contract/openapi-validator';
+
+/** Every route the handlers describe: the app is checked below to mount exactly these. */
+const ROUTES: readonly ApiRoute[] = routesOf(API_CONTROLLERS);
+/** Any authenticated caller: every role. */
+const ANY = ActorRole.options;
+const isStream = (r: ApiRoute) => r.spec.answer.mediaType === 'text/event-stream';
 
 // A Sunday: the default activity plan's first occasion is open that day.
 const clock = new TestClock('2026-11-22T09:00:00.000Z');
 const PNR = '19121212-1212';
 const NEW_PATIENT = '20190101-2391';
 let t: TestApp;
+let agent: TestApp['http'];
+let port: number;
 
 beforeAll(async () => {
   t = await startApp({ clock, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+  agent = validated(t, new ResponseValidator(await documentOf(t)));
+  const server = t.app.getHttpServer() as http.Server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
 });
 afterAll(async () => t?.stop());
 
 /** The contract's "who" columns (api-contract.md), copied here so API_ROUTES cannot drift from them. */
 const CONTRACT_WHO: Record<string, readonly string[]> = {
   'GET /health': [],
-  'GET /catalogue': ['therapist', 'unit_admin', 'auditor', 'reporting', 'patient_gateway'],
+  'GET /health/live': [],
+  'GET /health/ready': [],
+  'GET /catalogue': ANY,
+  'GET /schemas/events': ANY,
+  'GET /events': ['integration'],
+  'GET /events/stream': ['integration'],
   'POST /episodes': ['therapist', 'unit_admin'],
   'PUT /episodes/{id}/welcome-text': ['therapist', 'unit_admin'],
   'POST /episodes/{id}/modules/{moduleId}/hide': ['therapist', 'unit_admin'],
@@ -67,9 +92,17 @@ let current: Fixture | undefined;
 const th = () => t.auth('therapist');
 const admin = () => t.auth('unit_admin');
 
-async function ok(res: { status: number; body: any }, status = 200) {
+/** A write's answer: the fields the fixtures read. */
+interface Written {
+  readonly episodeId: string;
+  readonly messageId: string;
+  readonly noticeId: string;
+  readonly position: string;
+}
+
+async function ok(res: { status: number; body: unknown }, status = 200): Promise<Written> {
   if (res.status !== status) throw new Error(`fixture write answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
+  return res.body as Written;
 }
 
 /** Ends an episode unless it already ended (the patient may then be assigned again). */
@@ -99,12 +132,17 @@ interface Recipe {
   readonly body?: (fx: Fixture) => object;
   readonly query?: Record<string, string>;
   /** After a success: leave no active episode behind at the caller's unit. */
-  readonly cleanUp?: (answer: any, unit: string) => Promise<void>;
+  readonly cleanUp?: (answer: Written, unit: string) => Promise<void>;
 }
 
 const RECIPES: Record<string, Recipe> = {
   'GET /health': {},
+  'GET /health/live': {},
+  'GET /health/ready': {},
   'GET /openapi.json': {},
+  'GET /schemas/events': {},
+  'GET /events': { query: { limit: '10' } },
+  'GET /events/stream': {},
   'GET /catalogue': {},
   'POST /episodes': {
     body: () => ({ personnummer: NEW_PATIENT, therapistId: THERAPIST, diagnosisCode: 'M16.1' }),
@@ -164,14 +202,32 @@ function authFor(caller: Caller, fx: Fixture): Record<string, string> {
   return t.auth(caller.role, { unit, sub, episode });
 }
 
-async function send(route: RouteDoc, caller: Caller, fx: Fixture, auth: Record<string, string> = authFor(caller, fx)) {
+/** The event stream never ends: its status is read from the response head, then the connection is dropped. */
+function streamStatus(path: string, auth: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers: auth }, (res) => {
+      if (res.statusCode === 200) {
+        req.destroy();
+        return resolve({ status: 200, body: {} });
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as unknown }));
+    });
+    req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+  });
+}
+
+async function send(route: ApiRoute, caller: Caller, fx: Fixture, auth: Record<string, string> = authFor(caller, fx)) {
   const recipe = RECIPES[routeName(route)]!;
   const params: Record<string, string> = { id: fx.episodeId, unitId: UNIT, ...recipe.params?.(fx) };
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
   const query: Record<string, string> = { ...recipe.query };
-  if (route.querySchema && 'unitId' in route.querySchema.shape) query.unitId = UNIT;
-  if (route.method === 'get') query.after = (await t.store.headPosition()).toString();
-  const req = t.http[route.method](path).query(query).set(auth);
+  if (route.spec.query && 'unitId' in route.spec.query.shape) query.unitId = UNIT;
+  if (route.method === 'get' && route.spec.traits?.includes('projection')) query.after = (await t.store.headPosition()).toString();
+  if (isStream(route)) return streamStatus(`${path}?${new URLSearchParams(query).toString()}`, auth);
+  const req = agent[route.method](path).query(query).set(auth);
   return recipe.body ? await req.send(recipe.body(fx)) : await req;
 }
 
@@ -179,13 +235,13 @@ async function send(route: RouteDoc, caller: Caller, fx: Fixture, auth: Record<s
 
 interface Cell {
   readonly name: string;
-  readonly route: RouteDoc;
+  readonly route: ApiRoute;
   readonly caller: Caller;
   readonly expected: number;
 }
 
 /** Reads first (they share one fixture); per write route the refusals first, on one fixture. */
-const cells: Cell[] = [...API_ROUTES.filter((r) => r.method === 'get'), ...API_ROUTES.filter((r) => r.method !== 'get')].flatMap((route) =>
+const cells: Cell[] = [...ROUTES.filter((r) => r.method === 'get'), ...ROUTES.filter((r) => r.method !== 'get')].flatMap((route) =>
   CALLERS.map((caller) => ({ route, caller, expected: expectedStatus(route, caller) }))
     .sort((a, b) => Number(a.expected < 300) - Number(b.expected < 300))
     .map((c) => ({ ...c, name: `${routeName(route)} as ${c.caller.label} → ${c.expected}` })),
@@ -204,15 +260,19 @@ async function fixtureFor(cell: Cell): Promise<Fixture> {
   return fx;
 }
 
-function expectContractError(res: { status: number; body: any }) {
+function expectContractError(res: { status: number; body: unknown }) {
   expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String), details: expect.any(Array) } });
 }
 
 describe('the authorization matrix', () => {
-  it('has a valid request for every route of API_ROUTES, and every route of the contract is there with its roles', () => {
-    expect(API_ROUTES.map(routeName).filter((name) => !RECIPES[name])).toEqual([]);
+  it('covers exactly the routes the app mounts', () => {
+    expect(mountedRoutes(t.app.get(ModulesContainer)).map(routeName).sort()).toEqual(ROUTES.map(routeName).sort());
+  });
+
+  it('has a valid request for every route, and every route of the contract is there with its roles', () => {
+    expect(ROUTES.map(routeName).filter((name) => !RECIPES[name])).toEqual([]);
     for (const [name, roles] of Object.entries(CONTRACT_WHO)) {
-      const route = API_ROUTES.find((r) => routeName(r) === name);
+      const route = ROUTES.find((r) => routeName(r) === name);
       expect({ name, roles: route ? [...route.roles].sort() : 'missing' }).toEqual({ name, roles: [...roles].sort() });
       expect({ name, status: route!.status }).toEqual({ name, status: CONTRACT_CREATED.includes(name) ? 201 : 200 });
     }
@@ -220,7 +280,7 @@ describe('the authorization matrix', () => {
 
   it('is published as docs/authorization.md, generated from the same table (npm run docs:authorization)', () => {
     const published = fs.existsSync(AUTHORIZATION_DOC) ? fs.readFileSync(AUTHORIZATION_DOC, 'utf8') : '';
-    expect(published).toBe(renderAuthorizationMatrix());
+    expect(published).toBe(renderAuthorizationMatrix(mountedRoutes(t.app.get(ModulesContainer))));
   });
 
   it.each(cells.map((c) => [c.name, c] as const))('%s', async (_name, cell) => {
@@ -253,7 +313,7 @@ describe('the authorization matrix', () => {
       'not.a.jwt',
     ];
     const caller = CALLERS.find((c) => c.key === 'therapist-own')!;
-    for (const route of API_ROUTES.filter((r) => r.roles.length > 0)) {
+    for (const route of ROUTES.filter((r) => !r.isPublic)) {
       for (const token of bad) {
         const before = await t.store.headPosition();
         const res = await send(route, caller, fx, { Authorization: `Bearer ${token}` });

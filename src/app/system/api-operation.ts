@@ -6,6 +6,7 @@
 // table kept beside them.
 import { RequestMethod, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
 import type { z } from 'zod';
 import { ActorRole } from '../../domain/episode/commands';
 import type { ErrorCode } from '../../domain/error-codes';
@@ -76,8 +77,13 @@ export interface ApiRoute {
   readonly roles: readonly ActorRole[];
   /** The success status. */
   readonly status: number;
+  /** False under @SkipThrottle (the health routes): never 429. */
+  readonly rateLimited: boolean;
   readonly spec: OperationSpec;
 }
+
+/** The throttler of src/app/http/rate-limit.ts (@nestjs/throttler's default name). */
+const SKIP_KEY = `${THROTTLER_SKIP}default`;
 
 const METHODS: Partial<Record<RequestMethod, HttpMethod>> = {
   [RequestMethod.GET]: 'get',
@@ -92,29 +98,44 @@ const segments = (value: unknown): string[] => {
   return typeof first === 'string' ? first.split('/').filter(Boolean) : [];
 };
 
-/**
- * The routes of these controllers that carry @ApiOperation, in declaration order. `elsewhere`
- * describes handlers by `METHOD /path` whose file does not carry the decorator yet.
- */
-export function routesOf(controllers: Iterable<abstract new (...args: never[]) => unknown>, elsewhere: Readonly<Record<string, OperationSpec>> = {}): ApiRoute[] {
-  const routes: ApiRoute[] = [];
+type ControllerClass = abstract new (...args: never[]) => unknown;
+
+/** Handlers without @ApiOperation: pages and their assets, which are not part of the API. */
+export function undescribedRoutesOf(controllers: Iterable<ControllerClass>): string[] {
+  const out: string[] = [];
+  forEachHandler(controllers, (method, path, spec) => {
+    if (!spec) out.push(routeName({ method, path }));
+  });
+  return out;
+}
+
+function forEachHandler(controllers: Iterable<ControllerClass>, visit: (method: HttpMethod, path: string, spec: OperationSpec | undefined, handler: object, controller: ControllerClass) => void): void {
   for (const controller of controllers) {
     const prefix = segments(Reflect.getMetadata(PATH_METADATA, controller));
-    const proto = controller.prototype as Record<string, unknown>;
+    const proto = controller.prototype as object;
     for (const name of Object.getOwnPropertyNames(proto)) {
-      const handler = proto[name];
+      // Only methods: reading a getter on the prototype would run it without an instance.
+      const handler: unknown = Object.getOwnPropertyDescriptor(proto, name)?.value;
       if (name === 'constructor' || typeof handler !== 'function') continue;
       const method = METHODS[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
       if (!method) continue;
       const path = '/' + [...prefix, ...segments(Reflect.getMetadata(PATH_METADATA, handler))].map((s) => s.replace(/^:(\w+)$/, '{$1}')).join('/');
-      const spec = (Reflect.getMetadata(OPERATION_KEY, handler) as OperationSpec | undefined) ?? elsewhere[routeName({ method, path })];
-      if (!spec) continue;
-      const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) === true || Reflect.getMetadata(PUBLIC_KEY, controller) === true;
-      const roles = (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller)) as ActorRole[] | undefined;
-      const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'post' ? 201 : 200);
-      routes.push({ method, path, isPublic, roles: isPublic ? [] : (roles ?? ActorRole.options), status, spec });
+      visit(method, path, Reflect.getMetadata(OPERATION_KEY, handler) as OperationSpec | undefined, handler, controller);
     }
   }
+}
+
+/** The routes of these controllers that carry @ApiOperation, in declaration order. */
+export function routesOf(controllers: Iterable<ControllerClass>): ApiRoute[] {
+  const routes: ApiRoute[] = [];
+  forEachHandler(controllers, (method, path, spec, handler, controller) => {
+    if (!spec) return;
+    const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) === true || Reflect.getMetadata(PUBLIC_KEY, controller) === true;
+    const roles = (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller)) as ActorRole[] | undefined;
+    const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'post' ? 201 : 200);
+    const rateLimited = Reflect.getMetadata(SKIP_KEY, handler) !== true && Reflect.getMetadata(SKIP_KEY, controller) !== true;
+    routes.push({ method, path, isPublic, roles: isPublic ? [] : (roles ?? ActorRole.options), status, rateLimited, spec });
+  });
   return routes;
 }
 

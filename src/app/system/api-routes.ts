@@ -14,9 +14,10 @@ import { TimelineController } from '../timeline/timeline.controller';
 import { UnitsWriteController } from '../units/units-write.controller';
 import { routesOf, type ApiRoute } from './api-operation';
 import { SystemController } from './system.controller';
-import { HEALTH_OPERATIONS } from './health-operations';
+import { HealthController } from './health.controller';
 
 export const API_CONTROLLERS = [
+  HealthController,
   SystemController,
   EpisodesWriteController,
   UnitsWriteController,
@@ -58,6 +59,6 @@ export const toRouteDoc = (r: ApiRoute): RouteDoc => ({
 });
 
 /** Every route that answers one request with one answer (the event stream never ends, so it is left out). */
-export const API_ROUTES: readonly RouteDoc[] = routesOf(API_CONTROLLERS, HEALTH_OPERATIONS)
+export const API_ROUTES: readonly RouteDoc[] = routesOf(API_CONTROLLERS)
   .filter((r) => r.spec.answer.mediaType !== 'text/event-stream')
   .map(toRouteDoc);

@@ -12,6 +12,8 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/roles.decorator';
 import { ApiError } from '../http/api-error';
 import { HealthService, type FailingPart } from '../observability/health';
+import { ApiOperation } from './api-operation';
+import { HEALTH, LIVENESS, READINESS } from './health-operations';
 
 /** The code of a readiness refusal: that of the first failing part (all are in the details). */
 const codeFor = (f: FailingPart) =>
@@ -24,6 +26,7 @@ export class HealthController {
 
   @Get()
   @Public()
+  @ApiOperation(HEALTH)
   @Header('Cache-Control', 'no-store')
   async overall() {
     const report = await this.health.check();
@@ -39,6 +42,7 @@ export class HealthController {
 
   @Get('live')
   @Public()
+  @ApiOperation(LIVENESS)
   @Header('Cache-Control', 'no-store')
   live() {
     return { status: 'ok' };
@@ -46,6 +50,7 @@ export class HealthController {
 
   @Get('ready')
   @Public()
+  @ApiOperation(READINESS)
   @Header('Cache-Control', 'no-store')
   async ready() {
     const report = await this.health.check();

@@ -52,7 +52,7 @@ function errorCodesOf(route: ApiRoute): ErrorCode[] {
   // Any body is read (and may be refused for its size) before the route sees it.
   if (route.method !== 'get') codes.push('PAYLOAD_TOO_LARGE');
   if (spec.body) codes.push('UNSUPPORTED_MEDIA_TYPE');
-  codes.push('RATE_LIMITED');
+  if (route.rateLimited) codes.push('RATE_LIMITED');
   if (traits.has('projection')) codes.push('PROJECTION_BEHIND');
   if (traits.has('accessLogged')) codes.push('ACCESS_LOG_UNAVAILABLE');
   return [...new Set(codes)];

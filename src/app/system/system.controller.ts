@@ -6,7 +6,6 @@ import { Public } from '../auth/roles.decorator';
 import { ApiOperation, routesOf, type ApiRoute } from './api-operation';
 import { buildOpenApi } from './openapi';
 import { catalogueAnswer, CatalogueView, OpenApiDocument } from './system-answers';
-import { HEALTH_OPERATIONS } from './health-operations';
 
 /** The version of the HTTP contract (2: the event feed and schemas; deprecated fields kept, docs/api.md). */
 export const API_VERSION = '2.0.0';
@@ -14,7 +13,7 @@ export const API_VERSION = '2.0.0';
 /** Every route the running app mounts that describes itself. */
 export function mountedRoutes(modules: ModulesContainer): ApiRoute[] {
   const controllers = [...modules.values()].flatMap((m) => [...m.controllers.values()].map((w) => w.metatype as new () => unknown));
-  return routesOf(controllers, HEALTH_OPERATIONS);
+  return routesOf(controllers);
 }
 
 @Controller()
