@@ -27,6 +27,7 @@ import { SystemController } from './system/system.controller';
 import { TimelineController } from './timeline/timeline.controller';
 import { FeedController } from './feed/feed.controller';
 import { EventFeed } from './feed/event-feed.service';
+import { RegistryController } from './registry/registry.controller';
 
 export interface AppDependencies {
   readonly store: EventStore;
@@ -45,7 +46,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), rateLimitModule(config), ...(deps.imports ?? [])],
-      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, FeedController, ...(deps.controllers ?? [])],
+      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, FeedController, RegistryController, ...(deps.controllers ?? [])],
       providers: [
         { provide: AppConfigToken, useValue: config },
         { provide: EVENT_STORE, useValue: deps.store },

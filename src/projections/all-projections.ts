@@ -7,6 +7,7 @@ import { episodeProgressProjection } from './episode-progress';
 import { journalObligationsProjection } from './journal-obligations';
 import { messagesProjection } from './messages';
 import { outcomesProjection } from './outcomes';
+import { registryFollowUpsProjection } from './registry-follow-ups';
 
 export const ALL_PROJECTIONS: readonly Projection[] = [
   dashboardProjection,
@@ -16,6 +17,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   billingLedgerProjection,
   journalObligationsProjection,
   outcomesProjection,
+  registryFollowUpsProjection,
 ];
 
 export const PROJECTION_NAMES = ALL_PROJECTIONS.map((p) => p.name);

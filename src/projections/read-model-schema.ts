@@ -103,6 +103,17 @@ export interface OutcomeEpisodesTable {
   doc: StoredDoc;
 }
 
+export interface RegistryFollowUpsTable {
+  episode_id: string;
+  unit_id: string;
+  /** The responsible therapist now. */
+  therapist_id: string;
+  /** Month of assignment, YYYY-MM (Stockholm). */
+  month: string;
+  position: StoredBigint;
+  doc: StoredDoc;
+}
+
 /** One row per projection (checkpoints.ts). */
 export interface ProjectionCheckpointsTable {
   name: string;
@@ -123,6 +134,7 @@ export interface ReadModelDatabase {
   messages: MessagesTable;
   message_episodes: MessageEpisodesTable;
   outcome_episodes: OutcomeEpisodesTable;
+  registry_follow_ups: RegistryFollowUpsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
 }
 

@@ -275,16 +275,17 @@ export class EpisodesWriteController {
 
   @Post(':id/registry-follow-ups')
   @HttpCode(200)
-  @Roles('therapist', 'unit_admin')
+  @Roles('therapist', 'unit_admin', 'patient_gateway')
   @ApiOperation({
     ...onEpisode,
     operationId: 'recordRegistryFollowUp',
-    summary: 'Record a quality-registry (BOA) follow-up',
-    description: 'Once per timepoint, with at least one measure; also after the end.',
+    summary: 'Record (or correct) a quality-registry (BOA) follow-up',
+    description:
+      "Once per timepoint, with at least one measure on its instrument's scale; also after the end. Staff record a paper or phone answer (`answeredVia`) at any time; the patient answers through 1177 (`patient_gateway`, that episode only) inside the timepoint's window. With `correction` staff correct the recorded timepoint: a new event naming each changed value, the reason, who and when.",
     tag: 'episodes',
-    body: { schema: S.FollowUpBody, required: true, example: { timepoint: 'baseline', measures: { pain: 6, eqVas: 60, physicalActivityDays: 3 } } },
+    body: { schema: S.FollowUpBody, required: true, example: { timepoint: 'baseline', measures: { pain: 6, eqVas: 60, physicalActivityDays: 3 }, answeredVia: 'paper' } },
     answer: written,
-    errors: ['NOT_FOUND', 'FOLLOW_UP_ALREADY_RECORDED', 'NO_MEASURES'],
+    errors: ['NOT_FOUND', 'FOLLOW_UP_ALREADY_RECORDED', 'NO_MEASURES', 'INVALID_ANSWER', 'OCCASION_NOT_YET_OPEN', 'REPORT_WINDOW_CLOSED'],
   })
   followUp(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.run(id, { type: 'RecordRegistryFollowUp', data: parseBody(S.FollowUpBody, req) }, actor, req, res);
