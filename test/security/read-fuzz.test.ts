@@ -299,6 +299,16 @@ describe('fuzzing the read endpoints over HTTP', () => {
     for (const r of READ_ROUTES) for (const n of paramNames(r.path)) expect(['id', 'unitId']).toContain(n);
   });
 
+  // The oracle's rule for another unit's episode, pinned to what the app does.
+  it("another unit's episode: an auditor reads it, the unit's staff and gateway are told it is not found", async () => {
+    for (const path of [`/episodes/${otherUnitEpisodeId}`, `/episodes/${otherUnitEpisodeId}/timeline`, `/episodes/${otherUnitEpisodeId}/export`])
+      expect((await t.http.get(path).set(t.auth('auditor'))).status).toBe(200);
+    expect((await t.http.get(`/episodes/${otherUnitEpisodeId}`).set(t.auth('therapist'))).status).toBe(404);
+    expect((await t.http.get(`/episodes/${otherUnitEpisodeId}/timeline`).set(t.auth('unit_admin'))).status).toBe(404);
+    expect((await t.http.get(`/episodes/${otherUnitEpisodeId}/messages`).set(t.auth('patient_gateway'))).status).toBe(404);
+    expect(await t.store.headPosition()).toBe(head);
+  });
+
   it('hostile requests to any read: never a 5xx, refusals in the contract shape, nothing written', async () => {
     const before = stats.certainlyRefused;
     await fc.assert(fc.asyncProperty(fc.oneof(...READ_ROUTES.map(hostileCase)), (c) => check(c)), { numRuns: NUM_RUNS });
