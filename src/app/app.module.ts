@@ -28,6 +28,7 @@ import { TimelineController } from './timeline/timeline.controller';
 import { FeedController } from './feed/feed.controller';
 import { EventFeed } from './feed/event-feed.service';
 import { RegistryController } from './registry/registry.controller';
+import { UI_CONTROLLERS, UI_PROVIDERS } from './ui/ui-parts';
 
 export interface AppDependencies {
   readonly store: EventStore;
@@ -46,7 +47,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), rateLimitModule(config), ...(deps.imports ?? [])],
-      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, FeedController, RegistryController, ...(deps.controllers ?? [])],
+      controllers: [SystemController, EpisodesWriteController, UnitsWriteController, TimelineController, AccessLogController, FeedController, RegistryController, ...(deps.controllers ?? []), ...UI_CONTROLLERS],
       providers: [
         { provide: AppConfigToken, useValue: config },
         { provide: EVENT_STORE, useValue: deps.store },
@@ -70,6 +71,7 @@ export class AppModule {
         { provide: ACCESS_LOG_STORE, useValue: deps.infrastructure.accessLog },
         ...COMMAND_HANDLERS,
         ...(deps.providers ?? []),
+        ...UI_PROVIDERS,
       ],
     };
   }
