@@ -14,7 +14,6 @@ const clock = new TestClock('2026-11-22T09:00:00.000Z');
 let world: UiWorld;
 let seed: Seeder;
 let followed: string;
-let newest: string;
 let elsewhere: string;
 let page: Page;
 
@@ -25,7 +24,7 @@ beforeAll(async () => {
   clock.advanceDays(1);
   await seed.assign('20190101-2391', UNIT, { feeExemption: { reason: 'Frikort <script>alert(2)</script>' } });
   clock.advanceDays(1);
-  newest = await seed.assign('19030818-9802');
+  await seed.assign('19030818-9802');
   const ended = await seed.assign('202601612381');
   await seed.write(`/episodes/${ended}/end`, { outcome: 'abandoned' }, seed.th());
   elsewhere = await seed.assign('19121212-1212', OTHER_UNIT);

@@ -44,9 +44,15 @@ export interface ChartSpec {
 
 const share = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
-/** The four charts of the outcomes, one series per unit (and measure) over the months. */
-export function outcomeCharts(lines: readonly Line[]): ChartSpec[] {
-  const months = [...new Set(lines.map((l) => l.month))].sort();
+/** Every month from one to the other, inclusive (YYYY-MM). */
+export function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (let m = from; m <= to && months.length < 240; m = addMonths(`${m}-01`, 1).slice(0, 7)) months.push(m);
+  return months;
+}
+
+/** The four charts of the outcomes over every month of the period, one series per unit (and measure). */
+export function outcomeCharts(lines: readonly Line[], months: readonly string[]): ChartSpec[] {
   const units = [...new Set(lines.map((l) => l.unitId))].sort();
   const named = (what: string, unit: string) => (units.length > 1 ? `${what}, ${unit}` : what);
   const series = (what: string, pick: (l: Line) => number | null) =>
@@ -114,7 +120,7 @@ export class ReportsPagesController {
       title: 'Rapporter',
       period: p,
       outcomes,
-      charts: outcomeCharts(outcomes.lines),
+      charts: outcomeCharts(outcomes.lines, monthsBetween(p.from, p.to)),
       compliance,
       ledger: typeof ledger === 'string' ? null : ledger,
       outcomesCsv: href('/ui/reports/outcomes.csv', { unitId: p.unitId, from: p.from, to: p.to }),
