@@ -3,6 +3,7 @@
 // changed, print it, download it as JSON, read the patient's access log with the chain
 // verified; and the refusals: another unit's episode (404), a role without the page (403),
 // no session (sent to sign-in), a form from another site (403).
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { OTHER_UNIT, TestClock, UNIT } from '../e2e/harness';
@@ -203,5 +204,43 @@ describe('refusals, as the API refuses', () => {
     expect(viaProxy.status).toBe(200);
     expect(viaProxy.headers['content-security-policy']).toContain("script-src 'self'");
     expect(viaProxy.headers['content-security-policy']).not.toContain('unsafe-inline');
+  });
+});
+
+describe('what the history says of itself', () => {
+  beforeAll(async () => {
+    page = await openPage(world);
+    await signIn(world, page, AUDITOR);
+  });
+
+  it('shows erased personal data as removed, with codes and dates kept', async () => {
+    const unit = 'SE2321000131-E050';
+    const id = await seed.assign('19030818-9802', unit);
+    await seed.write(`/episodes/${id}/end`, { outcome: 'completed' }, seed.th(unit));
+    await seed.write(`/units/${unit}/patient-erasures`, { personnummer: '19030818-9802', reason: 'Begäran enligt GDPR art. 17' }, seed.admin(unit));
+    await page.goto(`${world.base}/ui/audit/episodes/${id}?revision=0`);
+    expect(await page.textContent('.summary')).toContain('Personuppgifter raderade');
+    const state = await page.locator('#state table tbody').innerText();
+    expect(state).toMatch(/patient\.personnummer\s+borttagen/);
+    expect(state).toMatch(/diagnosisCode\s+M17\.1/);
+    await expectAccessible(page);
+    await screenshot(page, 'timeline-erased');
+  });
+
+  it('reports an event it cannot read with a badge, lists it, and leaves it out of the state', async () => {
+    const unit = 'SE2321000131-E060';
+    const id = await seed.assign('202601612381', unit);
+    const stream = `episode-${id}`;
+    const head = (await world.t.store.readStream(stream)).length - 1;
+    const metadata = { actorId: 'SE2321000131-T001', role: 'therapist', unitId: unit, commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID() };
+    await world.t.infrastructure.rawStore.appendToStream(stream, [{ id: randomUUID(), type: 'ModuleTeleported', schemaVersion: 1, data: { moduleId: 'hand' }, metadata }], { expectedRevision: head });
+    await page.goto(`${world.base}/ui/audit/episodes/${id}`);
+    expect(await page.textContent('#integrity summary')).toContain('Integritet: 1 problem');
+    expect(await page.textContent('#integrity')).toContain('ModuleTeleported');
+    const unreadable = page.locator(`#rev-${head + 1}`);
+    expect(await unreadable.textContent()).toContain('Okänd händelsetyp ModuleTeleported');
+    expect(await unreadable.locator('.alert').textContent()).toContain('ingår inte i tillståndet');
+    await expectAccessible(page);
+    await screenshot(page, 'timeline-integrity');
   });
 });
