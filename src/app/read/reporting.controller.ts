@@ -17,7 +17,9 @@ import { CLOCK, type Clock } from '../tokens';
 import { ReadModels } from './read-models.service';
 import { LedgerQuery, ObligationsQuery, OutcomesQuery } from './query-schemas';
 import { ApiOperation } from '../system/api-operation';
-import { LedgerCsv, LedgerView, ObligationsView, OutcomesView } from '../system/report-answers';
+import { LedgerCsv, LedgerView, ObligationsView } from '../system/report-answers';
+import { OutcomesReport } from '../registry/outcome-answers';
+import { withRegistryResults } from '../registry/outcome-report';
 
 /** Staff of a unit read their own unit only; auditors and reporting read any (or all). */
 function scopedUnit(actor: Actor, asked: string | undefined): string | undefined {
@@ -108,10 +110,11 @@ export class ReportingController {
   @ApiOperation({
     operationId: 'getOutcomes',
     summary: 'Outcomes per unit and month of assignment',
-    description: 'Volumes, completion and abandonment rates, days to end, plan adherence, messages per episode, registry pain; no personal data.',
+    description:
+      'Volumes, completion and abandonment rates, days to end, plan adherence, messages per episode; and how good: registry coverage, the change in pain, EQ-5D index and EQ VAS from baseline to 3 and 12 months, satisfaction, by adherence band and by outcome, per unit and month and for the region. No personal data; a cell of fewer than 5 patients says "fewer than 5".',
     tag: 'reads',
     query: OutcomesQuery,
-    answer: { name: 'OutcomesView', schema: OutcomesView },
+    answer: { name: 'OutcomesView', schema: OutcomesReport },
     traits: ['projection'],
   })
   async outcomes(@Query() query: unknown, @CurrentActor() actor: Actor) {
@@ -126,6 +129,7 @@ export class ReportingController {
       today,
       dueOccasions: (schedule, lastDate) => occasionsUntil(schedule, lastDate).length,
     });
-    return { unitId: unitId ?? null, from: q.from ?? null, to: q.to ?? null, today, lines };
+    const results = await withRegistryResults(this.reads.db, lines, { unitId, fromMonth: q.from, toMonth: q.to, today });
+    return { unitId: unitId ?? null, from: q.from ?? null, to: q.to ?? null, today, ...results };
   }
 }

@@ -4,10 +4,9 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { occasionsUntil } from '../../domain/episode/activity-plan';
-import { followUpSchedule, followUpStatus } from '../../domain/registry/follow-up-schedule';
 import { ERASED } from '../../domain/shared/personal-data';
 import { localDate } from '../../domain/shared/time';
-import { queryFollowUps, type RegistrySchedule } from '../../projections/registry-follow-ups';
+import { queryFollowUps } from '../../projections/registry-follow-ups';
 import { queryRegistryExport, registryExportToCsv } from '../../projections/registry-export';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import type { Actor } from '../auth/actor';
@@ -17,10 +16,9 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { CLOCK, type Clock } from '../tokens';
 import { ReadModels } from '../read/read-models.service';
 import { ApiOperation } from '../system/api-operation';
+import { REGISTRY_CALENDAR } from './registry-calendar';
 import { FollowUpsQuery, FollowUpsView, RegistryExportCsv, RegistryExportQuery, RegistryExportView } from './registry-schemas';
 
-/** The domain's follow-up calendar, for the read models. */
-export const REGISTRY_CALENDAR: RegistrySchedule = { schedule: followUpSchedule, status: followUpStatus };
 const dueOccasions: Parameters<typeof queryRegistryExport>[1]['dueOccasions'] = (schedule, lastDate) => occasionsUntil(schedule, lastDate).length;
 
 /** The access log's reason for every patient in an export. */
