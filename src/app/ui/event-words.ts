@@ -37,7 +37,12 @@ const WORDS: Readonly<Record<string, (d: Data) => string>> = {
   JournalEntryCorrected: (d) => `Journalföringen i revision ${text(d.correctsRevision)} rättad: ${text(d.reason)}`,
   EpisodeCompleted: () => 'Avsluta: Moment slutfört',
   EpisodeAbandoned: () => 'Avsluta: Invånare avbryter momentet',
-  RegistryFollowUpRecorded: (d) => `Registeruppföljning (Svenska Artrosregistret) vid ${label('timepoint', d.timepoint)} registrerad`,
+  RegistryFollowUpRecorded: (d) => {
+    const correction = d.correction as Data | undefined;
+    return correction
+      ? `Registeruppföljningen (Svenska Artrosregistret) vid ${label('timepoint', d.timepoint)} rättad, revision ${text(correction.correctsRevision)}`
+      : `Registeruppföljning (Svenska Artrosregistret) vid ${label('timepoint', d.timepoint)} registrerad`;
+  },
 };
 
 /** The event in words; an event type this version does not know is said to be unknown. */

@@ -104,7 +104,8 @@ export class ReportsPagesController {
     const thisMonth = localDate(this.clock.now()).slice(0, 7);
     const to = q.to ?? thisMonth;
     const from = q.from ?? addMonths(`${to}-01`, -11).slice(0, 7);
-    return { unitId: actor.unitId ?? q.unitId, from, to, ledgerMonth: q.ledgerMonth ?? to };
+    // The ledger of the period's last month, or this month's when the period runs on.
+    return { unitId: actor.unitId ?? q.unitId, from, to, ledgerMonth: q.ledgerMonth ?? (to < thisMonth ? to : thisMonth) };
   }
 
   @Get()
