@@ -37,6 +37,8 @@ export const CALLERS: readonly Caller[] = [
   { key: 'patient_gateway-other', label: 'patient_gateway, other unit', role: 'patient_gateway', unit: 'other' },
   { key: 'integration-all', label: 'integration, all units', role: 'integration', unit: 'none' },
   { key: 'integration-own', label: 'integration, own unit', role: 'integration', unit: 'own' },
+  { key: 'registry_export-own', label: 'registry_export, own unit', role: 'registry_export', unit: 'own' },
+  { key: 'registry_export-other', label: 'registry_export, other unit', role: 'registry_export', unit: 'other' },
 ];
 
 /**

@@ -76,6 +76,7 @@ const CONTRACT_WHO: Record<string, readonly string[]> = {
   'GET /journal/obligations': ['therapist', 'unit_admin', 'auditor'],
   'GET /reports/outcomes': ['reporting', 'unit_admin'],
   'GET /access-log': ['auditor'],
+  'GET /registry/follow-ups': ['therapist', 'unit_admin'],
 };
 const CONTRACT_CREATED = ['POST /episodes', 'POST /episodes/{id}/messages', 'POST /units/{unitId}/absence-notices'];
 
@@ -143,6 +144,8 @@ const RECIPES: Record<string, Recipe> = {
   'GET /schemas/events': {},
   'GET /events': { query: { limit: '10' } },
   'GET /events/stream': {},
+  'GET /registry/follow-ups': {},
+  'GET /registry/export': {},
   'GET /catalogue': {},
   'POST /episodes': {
     body: () => ({ personnummer: NEW_PATIENT, therapistId: THERAPIST, diagnosisCode: 'M16.1' }),

@@ -12,6 +12,7 @@ import { ReportingController } from '../read/reporting.controller';
 import { UnitReadsController } from '../read/unit-reads.controller';
 import { TimelineController } from '../timeline/timeline.controller';
 import { UnitsWriteController } from '../units/units-write.controller';
+import { RegistryController } from '../registry/registry.controller';
 import { routesOf, type ApiRoute } from './api-operation';
 import { SystemController } from './system.controller';
 import { HealthController } from './health.controller';
@@ -27,6 +28,7 @@ export const API_CONTROLLERS = [
   UnitReadsController,
   ReportingController,
   FeedController,
+  RegistryController,
 ] as const;
 
 export interface RouteDoc {
