@@ -41,7 +41,10 @@ beforeAll(async () => {
   const other = t.auth('therapist', { unit: OTHER_UNIT, sub: 'SE2321000999-T001' });
   await t.http.post('/episodes').set(other).send({ personnummer: '20190101-2391', therapistId: 'SE2321000999-T001', diagnosisCode: 'M16.1' });
 });
-afterAll(async () => t?.stop());
+let stopped = false;
+afterAll(async () => {
+  if (!stopped) await t?.stop();
+});
 
 const integration = (unit?: string) => t.auth('integration', unit ? { unit } : { unit: null });
 
@@ -208,6 +211,17 @@ describe('GET /events/stream', () => {
     sse.close();
     expect(sse.messages).toHaveLength(Number(head - start));
   }, 60_000);
+});
+
+describe('when the service stops', () => {
+  it('ends the open streams, so the service can stop', async () => {
+    const sse = connect(port, '/events/stream', integration());
+    await sse.until((m) => m.length > 0);
+    stopped = true;
+    await t.stop();
+    await sse.until(() => false, 5_000);
+    expect(t.app.get(EventFeed).openStreams()).toEqual([]);
+  });
 });
 
 function noticeWithdrawn(i: number, pad?: string) {
