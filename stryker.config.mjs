@@ -24,7 +24,7 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: 'reports/.stryker-tmp',
   // Only what the domain tests need goes into the sandbox.
-  ignorePatterns: ['/*', '!/src', '!/test', '!/docs', '!/package.json', '!/jest.config.js', '!/stryker.jest.config.js', '!/tsconfig.json', '!/tsconfig.jest.json'],
+  ignorePatterns: ['/*', '!/src', '!/test', '!/docs', '!/package.json', '!/jest.config.js', '!/stryker.jest.config.js', '!/stryker.jest.sequencer.js', '!/tsconfig.json', '!/tsconfig.jest.json'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

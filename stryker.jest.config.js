@@ -17,6 +17,7 @@ const skipped = (process.env.STRYKER_SKIP_TESTS ?? '').split(',').map((s) => s.t
 module.exports = {
   ...base,
   roots: ['<rootDir>/test/domain'],
-  setupFiles: [...(base.setupFiles ?? []), '<rootDir>/test/domain/stryker-setup.ts'],
+  setupFilesAfterEnv: [...(base.setupFilesAfterEnv ?? []), '<rootDir>/test/domain/stryker-setup.ts'],
+  testSequencer: '<rootDir>/stryker.jest.sequencer.js',
   testPathIgnorePatterns: ['/node_modules/', '/test/domain/episode\\.properties\\.test\\.ts$', ...skipped],
 };
