@@ -2,7 +2,8 @@
 // the status must be declared, and the body must match the declared schema of its media
 // type, with no field the schema does not name (objects are closed here, though the
 // published answers stay open to new fields). Suites opt in by wrapping their supertest
-// agent: `const http = validated(t, await documentOf(t))`.
+// agent: `const http = validated(t, new ResponseValidator(await documentOf(t)))`, or any
+// agent with `validating(request(server), validator)`.
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
@@ -91,8 +92,11 @@ type Agent = TestApp['http'];
 const METHODS = new Set(['get', 'post', 'put', 'delete', 'patch']);
 
 /** The app's supertest agent with every answer checked against the document. */
-export function validated(t: TestApp, validator: ResponseValidator): Agent {
-  return new Proxy(t.http, {
+export const validated = (t: TestApp, validator: ResponseValidator): Agent => validating(t.http, validator);
+
+/** Any supertest agent (`request(server)`) with every answer checked against the document. */
+export function validating(agent: Agent, validator: ResponseValidator): Agent {
+  return new Proxy(agent, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof name !== 'string' || !METHODS.has(name) || typeof value !== 'function') return value;
