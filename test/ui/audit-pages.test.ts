@@ -96,7 +96,7 @@ describe("the auditor's pages", () => {
     const chosen = page.locator('article.event.chosen');
     expect(await chosen.getAttribute('id')).toBe(`rev-${revision}`);
     const change = await chosen.locator('table.diff tbody tr').allInnerTexts();
-    expect(change).toEqual([expect.stringMatching(/^Ändrat\s+hiddenModules\s+\[\]\s+\["hand"\]$/)]);
+    expect(change).toEqual([expect.stringMatching(/^Tillagt\s+hiddenModules\.0\s+hand$/)]);
     const state = await page.locator('#state table tbody').innerText();
     expect(state).toMatch(/hiddenModules\s+\["hand"\]/);
     expect(state).toMatch(/status\s+active/);

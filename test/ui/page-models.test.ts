@@ -5,7 +5,7 @@
 import { EPISODE_EVENT_VERSIONS } from '../../src/domain/episode/events';
 import { ERASED } from '../../src/domain/shared/personal-data';
 import { describeEvent } from '../../src/app/ui/event-words';
-import { flatten, groupByCommand, timelinePage } from '../../src/app/ui/timeline-page';
+import { changeRows, flatten, groupByCommand, timelinePage } from '../../src/app/ui/timeline-page';
 import { instantOf } from '../../src/app/ui/audit.controller';
 import { dateTime, href, isoWeek, percent } from '../../src/app/ui/ui-format';
 import { lastDay, monthsBetween, outcomeCharts, outcomesCsv } from '../../src/app/ui/reports.controller';
@@ -70,6 +70,15 @@ describe('the timeline page', () => {
     const views = answer.entries.map(() => timelinePage(answer, null).groups[0]!.entries[0]!);
     const raw = answer.entries.map((e) => ({ ...e, commandId: null }));
     expect(groupByCommand(views, raw as never)).toHaveLength(3);
+  });
+
+  it('shows which elements of an array came, went or changed, not the whole array twice', () => {
+    const conversation = [{ id: 'm1' }, { id: 'm2' }];
+    expect(changeRows({ path: 'messages', from: conversation, to: [...conversation, { id: 'm3' }] })).toEqual([
+      { kind: 'added', path: 'messages.2', from: '–', to: '{"id":"m3"}', erased: false },
+    ]);
+    expect(changeRows({ path: 'hiddenModules', from: ['hand'], to: [] }).map((r) => [r.kind, r.path, r.from])).toEqual([['removed', 'hiddenModules.0', 'hand']]);
+    expect(changeRows({ path: 'warnings', from: ['A', 'B'], to: ['A', 'C'] }).map((r) => [r.kind, r.path, r.from, r.to])).toEqual([['changed', 'warnings.1', 'B', 'C']]);
   });
 
   it('flattens data to dotted paths, arrays of plain values as one leaf', () => {

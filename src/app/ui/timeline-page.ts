@@ -63,6 +63,22 @@ function changeRow(c: { readonly path: string; readonly from: unknown; readonly 
   return { kind, path: c.path, from: plain(c.from), to: plain(c.to), erased: isErased(c.from) || isErased(c.to) };
 }
 
+const same = (a: unknown, b: unknown) => Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The API compares arrays as whole values; the page shows which elements came or went, so
+ * a message appended to a long conversation is one added row, not the whole list twice.
+ */
+export function changeRows(c: { readonly path: string; readonly from: unknown; readonly to: unknown }): ChangeRow[] {
+  if (!Array.isArray(c.from) || !Array.isArray(c.to)) return [changeRow(c)];
+  const from: readonly unknown[] = c.from;
+  const to: readonly unknown[] = c.to;
+  const rows: ChangeRow[] = [];
+  for (let i = 0; i < Math.max(from.length, to.length); i++)
+    if (i >= from.length || i >= to.length || !same(from[i], to[i])) rows.push(changeRow({ path: `${c.path}.${i}`, from: from[i], to: to[i] }));
+  return rows;
+}
+
 function entryView(e: Entry, chosenRevision: number | null): EntryView {
   const data = e.data as Readonly<Record<string, unknown>>;
   return {
@@ -75,7 +91,7 @@ function entryView(e: Entry, chosenRevision: number | null): EntryView {
     storedSchemaVersion: e.storedSchemaVersion ?? null,
     actor: { id: str(e.actor.id) ?? '–', name: str(e.actor.name), role: str(e.actor.role) ?? '–', unitId: str(e.actor.unitId) },
     data: flatten(data),
-    changes: e.changes.map(changeRow),
+    changes: e.changes.flatMap(changeRows),
     problem: e.problem ?? null,
     chosen: e.revision === chosenRevision,
   };

@@ -71,6 +71,8 @@ export class UiRenderer {
     this.env.addFilter('erased', format.isErased);
     // A JSON block for the charts script: `<` escaped so no text can close the element.
     this.env.addFilter('jsonBlock', (value: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(value).replace(/</g, '\\u003c')));
+    // Compiled now, not on the first request (the timeline's template takes a few hundred ms).
+    for (const view of fs.readdirSync(uiDir('views')).filter((f) => f.endsWith('.njk'))) this.env.getTemplate(view, true);
   }
 
   render(view: string, context: Record<string, unknown>): string {
