@@ -28,7 +28,10 @@ function progressReporter(label: string): { onProgress: RebuildProgress; stop():
     return {
       onProgress: (done, total, eps, eta) => {
         const payload = { eps: Math.round(eps).toLocaleString('en'), left: formatSeconds(eta) };
-        if (!started) bar.start(total, done, payload), (started = true);
+        if (!started) {
+          bar.start(total, done, payload);
+          started = true;
+        }
         bar.setTotal(total);
         bar.update(done, payload);
       },

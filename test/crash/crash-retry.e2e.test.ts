@@ -10,6 +10,10 @@ import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import type { EventStore, RecordedEvent } from '../../src/event-store/event-store';
 import { deployment, spawnInstance, stopInstance, THERAPIST, tokens, untilHealthy, type Deployment, type Instance } from '../scale-out/service-processes';
 
+// Each test starts real service processes two or three times (ts-node compiles the app at
+// every start): generous time on a busy two-core machine.
+jest.setTimeout(240_000);
+
 const PATIENT = '19121212-1212'; // Skatteverket's test personnummer
 const OTHER_PATIENT = '20190101-2391';
 const url = process.env.DATABASE_URL;

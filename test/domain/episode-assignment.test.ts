@@ -12,7 +12,6 @@ import {
   assigned,
   assignmentStarted,
   ended,
-  obligationRaised,
   settingsWith,
   startAssignment,
   unitAdmin,
