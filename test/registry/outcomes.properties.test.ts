@@ -84,7 +84,6 @@ async function play(world: World, id: string, s: Story): Promise<void> {
 // ---- the figures, straight from the events ---------------------------------------------
 
 type Cells = Map<string, number[]>;
-const BANDS = ['under-50', '50-79', '80-plus', 'no-plan'];
 
 function oracle(world: World, today: string): { cells: Cells; coverage: Map<string, boolean[]>; units: string[]; months: string[] } {
   const cells: Cells = new Map();
