@@ -2,6 +2,7 @@
 // Telemetry starts first; Nest, Express and pg are imported only after it (below), so that
 // OpenTelemetry's instrumentations patch them as they load. Nothing here above them may
 // import them.
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './app/config';
 import { redact } from './app/http/redact';
 import { startConfiguredTelemetry } from './app/observability/start-telemetry';
@@ -19,9 +20,11 @@ async function main(): Promise<void> {
   };
   const { app } = await buildApp(config, { telemetry: { shutdown } });
   await app.listen(config.port, config.host);
+  // The port bound, which PORT=0 leaves to the system.
+  const port = (app.getHttpServer().address() as AddressInfo).port;
   const log = new Logger('Main');
-  log.log(`Digital Artrosskola core on http://${config.host}:${config.port} (store: ${config.eventStore}${config.eventStore === 'sqlite' ? `, ${config.sqliteFile}` : ''})`);
-  log.log(`API docs: http://${config.host}:${config.port}/docs`);
+  log.log(`Digital Artrosskola core on http://${config.host}:${port} (store: ${config.eventStore}${config.eventStore === 'sqlite' ? `, ${config.sqliteFile}` : ''})`);
+  log.log(`API docs: http://${config.host}:${port}/docs`);
   if (metrics) log.log(`Metrics: http://${metrics.host}:${metrics.port}/metrics`);
   if (config.otlp) log.log('Traces and metrics exported by OTLP (OTEL_EXPORTER_OTLP_* variables)');
   if (config.eventStore !== 'sqlite' && !config.dataEncryptionKey)

@@ -24,7 +24,6 @@ export interface TelemetryOptions {
   readonly spanExporter?: tracing.SpanExporter;
   /** Patch http, Express, Nest and pg as they load (off under jest: its module registry cannot be patched). */
   readonly instrumentations?: boolean;
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface Telemetry {
@@ -53,7 +52,8 @@ const positive = (value: string | undefined): number | undefined => {
 };
 
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  const env = options.env ?? process.env;
+  // The OTLP exporters read their OTEL_EXPORTER_OTLP_* variables themselves.
+  const env = process.env;
   const spanProcessors: tracing.SpanProcessor[] = [];
   const metricReaders: sdkMetrics.IMetricReader[] = [];
   if (options.spanExporter) spanProcessors.push(new tracing.SimpleSpanProcessor(new ScrubbingSpanExporter(options.spanExporter)));
