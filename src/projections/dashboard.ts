@@ -1,5 +1,6 @@
 // The therapist's dashboard: a unit's (or one therapist's) active episodes with masked
-// patient, assignment date, progress, unread-message marker and warnings. Ended episodes
+// patient, assignment date, progress, unread-message marker, warnings and (given the
+// registry's calendar) a marker for a registry follow-up that is due. Ended episodes
 // keep their row (active = false) so that re-applied events stay no-ops; queries skip them.
 import type { RecordedEvent } from '../event-store/event-store';
 import type { Projection } from './projection';
@@ -126,6 +127,11 @@ export interface DashboardFilter {
   readonly partsPerModule?: Readonly<Record<string, number>>;
   /** Decrypts a stored personnummer (PersonalDataCipher.reveal) before it is masked. */
   readonly reveal?: Reveal;
+  /**
+   * The episodes among these with a registry follow-up due today (registry-follow-ups.ts,
+   * episodesWithFollowUpDue, with the domain's calendar). Without it there is no marker.
+   */
+  readonly followUpsDue?: (episodeIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface DashboardEpisode {
@@ -139,6 +145,8 @@ export interface DashboardEpisode {
   readonly progress: { readonly partsDone: number; readonly totalParts: number | null; readonly hiddenModules: readonly string[] };
   readonly unreadMessages: { readonly marker: boolean; readonly count: number; readonly lastPatientMessageAt: string | null };
   readonly warnings: readonly string[];
+  /** A quality-registry follow-up is due (its window is open and it is not recorded). */
+  readonly registryFollowUpDue?: boolean;
 }
 
 export interface DashboardView {
@@ -156,10 +164,12 @@ export async function queryDashboard(db: ReadModelDb, filter: DashboardFilter): 
     q.execute(),
     currentAbsenceNotice(db, filter.unitId, filter.now ?? new Date().toISOString()),
   ]);
+  const due = filter.followUpsDue ? await filter.followUpsDue(rows.map((r) => r.episode_id)) : undefined;
   const episodes = await Promise.all(
     rows.map(async (raw) => {
       const r = decodeRow<DashboardRow>(table, raw);
-      return toEpisode(r, await maskedPersonnummer(r.personnummer, filter.reveal), filter.partsPerModule);
+      const episode = toEpisode(r, await maskedPersonnummer(r.personnummer, filter.reveal), filter.partsPerModule);
+      return due ? { ...episode, registryFollowUpDue: due.has(r.episode_id) } : episode;
     }),
   );
   return { episodes, absenceNotice };
