@@ -64,7 +64,7 @@ describe('erasure (crypto-shredding)', () => {
     const timeline = await t.http.get(`/episodes/${id}/timeline`).set(t.auth('auditor'));
     expect(timeline.status).toBe(200);
     expect(timeline.body.integrity.ok).toBe(true);
-    const entries = timeline.body.entries as Array<{ type: string; data: { patient: { personnummer: string }; diagnosis: { code: string } }; state: unknown }>;
+    const entries = timeline.body.entries as Array<{ type: string; data: Record<string, unknown> & { patient: { personnummer: string }; diagnosis: { code: string } }; state: { status: string } }>;
     expect(entries[0]!.data.patient.personnummer).toBe(ERASED);
     expect(entries[0]!.data.diagnosis.code).toBe('M17.1');
     expect(entries.find((e) => e.type === 'MessageSent')!.data.text).toBe(ERASED);
