@@ -35,3 +35,16 @@ it('writes, projects and answers as ever, and no event carries a trace context',
   expect(stored.every((e) => e.metadata.traceparent === undefined)).toBe(true);
   expect(await observeCommand({ commandType: 'HideModule', stream: 'episode-x' }, async (span) => span.load(async () => 42))).toBe(42);
 });
+
+it('shuts down the telemetry it is given when the app shuts down, after the app', async () => {
+  const order: string[] = [];
+  const app = await startObservedApp({ telemetry: { shutdown: async () => void order.push('telemetry') } });
+  const side = app.app.get<ReadSide>(READ_SIDE);
+  const stop = side.projector.stop.bind(side.projector);
+  side.projector.stop = async () => {
+    order.push('projector');
+    await stop();
+  };
+  await app.stop();
+  expect(order).toEqual(['projector', 'telemetry']);
+});

@@ -38,23 +38,22 @@ export class ProjectorTelemetry {
     const position = batch.position;
     if (position > this.head) this.head = position;
     const names = batch.projections.map((p) => p.name);
-    const correlationIds = [...new Set(batch.events.map((e) => correlationAttribute(e.metadata.correlationId)).filter((c): c is string => c !== undefined))];
-    const now = Date.now();
-    const attributes: Attributes = {
-      'artrosskola.projections': names,
-      'artrosskola.projection.events': batch.events.length,
-      'artrosskola.projection.position': Number(position),
-      'artrosskola.projection.lag_events': Number(this.head - position),
-      'artrosskola.projection.lag_seconds': ageSeconds(batch.events[0], now),
-      'artrosskola.correlation_ids': correlationIds.slice(0, 64),
-    };
-    const links = linksFromMetadata(
-      batch.events.map((e) => e.metadata),
-      linkAttributes,
-    );
     const tracer = trace.getTracer(TRACER_NAME);
     // A batch is work of its own (a new trace), reached from the commands by its links.
-    return tracer.startActiveSpan('projector.batch', { kind: SpanKind.INTERNAL, attributes, links, root: true }, ROOT_CONTEXT, async (span) => {
+    return tracer.startActiveSpan('projector.batch', { kind: SpanKind.INTERNAL, root: true }, ROOT_CONTEXT, async (span) => {
+      // Only a recording span is worth the walk over the batch's metadata (tracing off: skipped).
+      if (span.isRecording()) {
+        const correlationIds = new Set(batch.events.map((e) => correlationAttribute(e.metadata.correlationId)).filter((c): c is string => c !== undefined));
+        span.setAttributes({
+          'artrosskola.projections': names,
+          'artrosskola.projection.events': batch.events.length,
+          'artrosskola.projection.position': Number(position),
+          'artrosskola.projection.lag_events': Number(this.head - position),
+          'artrosskola.projection.lag_seconds': ageSeconds(batch.events[0], Date.now()),
+          'artrosskola.correlation_ids': [...correlationIds].slice(0, 64),
+        });
+        span.addLinks(linksFromMetadata(batch.events.map((e) => e.metadata), linkAttributes));
+      }
       const started = process.hrtime.bigint();
       let outcome: 'ok' | 'error' = 'ok';
       try {

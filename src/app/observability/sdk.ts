@@ -80,6 +80,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     instrumentations: options.instrumentations === false ? [] : instrumentations(),
     // Logs are pino's JSON lines on stdout, not OTLP log records.
     logRecordProcessors: [],
+    // Host and process attributes for a service; an in-process test has no use for them.
     autoDetectResources: options.instrumentations !== false,
   });
   sdk.start();
