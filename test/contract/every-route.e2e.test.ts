@@ -167,6 +167,9 @@ describe('one episode through every route, every answer valid against the docume
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     await expectStatus(http.get('/journal/obligations').query({ status: 'outstanding' }).set(th()), 200);
     await expectStatus(http.get('/reports/outcomes').set(t.auth('reporting')), 200);
+    await expectStatus(http.get('/registry/follow-ups').query({ after: head }).set(th()), 200);
+    await expectStatus(http.get('/registry/export').query({ after: head }).set(admin()), 200);
+    await expectStatus(http.get('/registry/export').set(admin()).set('Accept', 'text/csv'), 200);
     await expectStatus(http.get('/access-log').query({ personnummer: PNR }).set(auditor()), 200);
     await expectStatus(http.get('/access-log').query({ personnummer: '19121212-1213' }).set(auditor()), 422, 'INVALID_PERSONNUMMER');
   });

@@ -53,7 +53,8 @@ function errorCodesOf(route: ApiRoute): ErrorCode[] {
   if (route.method !== 'get') codes.push('PAYLOAD_TOO_LARGE');
   if (spec.body) codes.push('UNSUPPORTED_MEDIA_TYPE');
   if (route.rateLimited) codes.push('RATE_LIMITED');
-  if (traits.has('projection')) codes.push('PROJECTION_BEHIND');
+  // A read waits for the projections to reach the store's head, which it asks the store.
+  if (traits.has('projection')) codes.push('PROJECTION_BEHIND', 'STORE_UNAVAILABLE');
   if (traits.has('accessLogged')) codes.push('ACCESS_LOG_UNAVAILABLE');
   return [...new Set(codes)];
 }

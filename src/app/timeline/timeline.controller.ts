@@ -34,7 +34,7 @@ export class TimelineController {
     query: TimelineQuery,
     answer: { name: 'TimelineView', schema: TimelineView },
     traits: ['accessLogged'],
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'STORE_UNAVAILABLE'],
   })
   async timeline(@Param('id') id: string, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const q = parseQuery(TimelineQuery, query);
@@ -70,7 +70,7 @@ export class TimelineController {
     params: EpisodePath,
     answer: { name: 'ExportView', schema: ExportView },
     traits: ['accessLogged'],
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'STORE_UNAVAILABLE'],
   })
   async export(@Param('id') id: string, @CurrentActor() actor: Actor) {
     const records = await this.records(id, actor);
