@@ -5,6 +5,7 @@
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { THERAPIST, UNIT } from '../e2e/harness';
 import { startObservedApp, type ObservedApp } from './observed-app';
+import { eventually } from './eventually';
 import { CapturedLog } from './telemetry-harness';
 
 const ASSIGN = { personnummer: '19121212-1212', therapistId: THERAPIST, diagnosisCode: 'M17.1' };
@@ -17,8 +18,13 @@ describe('request lines at LOG_LEVEL=log', () => {
   });
   afterAll(async () => t?.stop());
 
-  const lineOf = (requestId: string) => {
-    const found = log.lines.filter((l) => l.requestId === requestId && l.msg !== undefined && /^request /.test(String(l.msg)));
+  // The line is written when the answer has been handed to the socket: wait for it.
+  const lineOf = async (requestId: string) => {
+    const found = await eventually(
+      async () => log.lines.filter((l) => l.requestId === requestId && /^request /.test(String(l.msg))),
+      (lines) => lines.length > 0,
+      `the line of request ${requestId}`,
+    );
     expect(found).toHaveLength(1);
     return found[0]!;
   };
@@ -28,7 +34,7 @@ describe('request lines at LOG_LEVEL=log', () => {
     expect(res.status).toBe(201);
     expect(res.headers['x-request-id']).toBe('lb-req-1');
     const [first] = await t.store.readStream(`episode-${res.body.episodeId}`);
-    const line = lineOf('lb-req-1');
+    const line = await lineOf('lb-req-1');
     expect(line).toEqual({
       level: 'info',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -51,7 +57,7 @@ describe('request lines at LOG_LEVEL=log', () => {
   it('names the route template, never the path with its ids', async () => {
     const res = await t.http.get('/episodes/01JD8X2QW3E4R5T6Y7U8I9O0PA/timeline').set(t.auth('auditor'));
     expect(res.status).toBe(404);
-    const line = lineOf(res.headers['x-request-id']!);
+    const line = await lineOf(res.headers['x-request-id']!);
     expect(line).toMatchObject({ method: 'GET', route: '/episodes/:id/timeline', status: 404, role: 'auditor' });
     expect(JSON.stringify(line)).not.toContain('01JD8X2QW3E4R5T6Y7U8I9O0PA');
     expect(line.commandId).toBeUndefined();
@@ -62,8 +68,8 @@ describe('request lines at LOG_LEVEL=log', () => {
     const malformed = await t.http.post('/episodes').set(t.auth('therapist')).set('Content-Type', 'application/json').send('{"personnummer":');
     expect([unknown.status, malformed.status]).toEqual([404, 400]);
     expect(unknown.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(lineOf(unknown.headers['x-request-id']!)).toMatchObject({ method: 'GET', route: 'unmatched', status: 404 });
-    expect(lineOf(malformed.headers['x-request-id']!)).toMatchObject({ method: 'POST', route: 'unmatched', status: 400 });
+    expect(await lineOf(unknown.headers['x-request-id']!)).toMatchObject({ method: 'GET', route: 'unmatched', status: 404 });
+    expect(await lineOf(malformed.headers['x-request-id']!)).toMatchObject({ method: 'POST', route: 'unmatched', status: 400 });
   });
 
   it('logs probes at debug, below this level', async () => {
@@ -77,7 +83,7 @@ describe('request lines at LOG_LEVEL=log', () => {
     const res = await t.http.post('/episodes').set(t.auth('therapist')).send({ ...ASSIGN, personnummer: '20190101-2391' });
     expect(res.status).toBe(503);
     const requestId = res.headers['x-request-id']!;
-    expect(lineOf(requestId)).toMatchObject({ level: 'error', route: '/episodes', status: 503, msg: 'request failed' });
+    expect(await lineOf(requestId)).toMatchObject({ level: 'error', route: '/episodes', status: 503, msg: 'request failed' });
     const cause = log.lines.find((l) => l.requestId === requestId && l.context === 'HTTP');
     expect(cause).toMatchObject({ level: 'error', msg: expect.stringMatching(/^POST \/episodes -> 503 STORE_UNAVAILABLE \(StoreUnavailableError: /) });
   });
