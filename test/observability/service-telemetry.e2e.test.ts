@@ -129,6 +129,10 @@ it('traces a request through its command to the projector, counts it on the metr
   expect(server).toBeDefined();
   expect(server!.traceId).toBe(command!.traceId);
   expect(spans.some((s) => s.name === 'projector.batch' && s.links?.some((l) => l.spanId === command!.spanId))).toBe(true);
+  // The request's log line names the trace it belongs to.
+  const lines = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const line = lines.find((l) => l.route === '/episodes' && l.status === 201);
+  expect(line).toMatchObject({ correlationId: 'corr-otlp', trace_id: command!.traceId });
   const everything = received.map((e) => e.body).join('');
   expect(everything).toContain('/access-log');
   for (const form of ['19121212-1212', '191212121212', '1212121212']) expect(everything).not.toContain(form);
