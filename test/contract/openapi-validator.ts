@@ -6,8 +6,8 @@
 // agent with `validating(request(server), validator)`.
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type request from 'supertest';
 import type { Response } from 'supertest';
-import type { TestApp } from '../e2e/harness';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -82,17 +82,17 @@ export class ResponseValidator {
 }
 
 /** The document the app serves. */
-export async function documentOf(t: TestApp): Promise<Json> {
+export async function documentOf(t: { readonly http: Agent }): Promise<Json> {
   const res = await t.http.get('/openapi.json');
   if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}`);
   return res.body as Json;
 }
 
-type Agent = TestApp['http'];
+type Agent = ReturnType<typeof request>;
 const METHODS = new Set(['get', 'post', 'put', 'delete', 'patch']);
 
 /** The app's supertest agent with every answer checked against the document. */
-export const validated = (t: TestApp, validator: ResponseValidator): Agent => validating(t.http, validator);
+export const validated = (t: { readonly http: Agent }, validator: ResponseValidator): Agent => validating(t.http, validator);
 
 /** Any supertest agent (`request(server)`) with every answer checked against the document. */
 export function validating(agent: Agent, validator: ResponseValidator): Agent {

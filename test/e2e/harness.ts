@@ -8,6 +8,7 @@ import { buildApp, type RunningApp } from '../../src/app/bootstrap';
 import { mintToken } from '../../src/app/auth/token-verifier';
 import type { Clock } from '../../src/app/tokens';
 import type { EventStore } from '../../src/event-store/event-store';
+import { documentOf, ResponseValidator, validating } from '../contract/openapi-validator';
 
 export const UNIT = 'SE2321000131-E001';
 export const OTHER_UNIT = 'SE2321000131-E999';
@@ -34,19 +35,29 @@ export interface TestApp extends RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startApp(options: Omit<StartOptions, 'rawStore'> = {}): Promise<TestApp> {
   return startAppOn(options);
 }
 
 /** As startApp, with the raw store made from the configuration by the test (e.g. a wrapper around SQLite). */
-export async function startAppOn(
-  options: { clock?: Clock; env?: Record<string, string>; rawStore?: (config: AppConfig) => EventStore } = {},
-): Promise<TestApp> {
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly env?: Record<string, string>;
+  readonly rawStore?: (config: AppConfig) => EventStore;
+  /**
+   * Check every answer against the OpenAPI document the app serves (default true); off only
+   * for suites that send what the contract does not describe (fuzzing, raw HTTP hardening).
+   */
+  readonly validateAnswers?: boolean;
+}
+
+export async function startAppOn(options: StartOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'das-e2e-'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv);
   const running = await buildApp(config, { clock: options.clock, rawStore: options.rawStore?.(config) });
   await running.app.init();
-  const http = request(running.app.getHttpServer());
+  const plain = request(running.app.getHttpServer());
+  const http = options.validateAnswers === false ? plain : validating(plain, new ResponseValidator(await documentOf({ http: plain })));
   const token: TestApp['token'] = (role, opts = {}) => {
     const unit = opts.unit === null ? undefined : (opts.unit ?? (role === 'auditor' || role === 'reporting' ? undefined : UNIT));
     return mintToken(config.jwtSecret!, {

@@ -122,7 +122,7 @@ describe('the read endpoints after an erasure', () => {
 
     const progress = await t.http.get(`/episodes/${id}?after=${after}`).set(th);
     expect(progress.status).toBe(200);
-    expect(progress.body.patient).toEqual({ personnummer: ERASED, kind: 'personnummer', birthDate: ERASED });
+    expect(progress.body.patient).toEqual({ personnummer: ERASED, personnummerMasked: '********-****', kind: 'personnummer', birthDate: ERASED });
     // Codes, dates and totals stay.
     expect(progress.body).toEqual(expect.objectContaining({ status: 'completed', diagnosis: expect.objectContaining({ code: 'M17.1' }), assignedAt: expect.any(String) }));
     const messages = await t.http.get(`/episodes/${id}/messages?after=${after}`).set(th);
