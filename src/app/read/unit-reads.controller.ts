@@ -2,6 +2,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { catalogue } from '../../domain/reference/catalogue';
 import { queryDashboard } from '../../projections/dashboard';
+import { episodesWithFollowUpDue } from '../../projections/registry-follow-ups';
+import { localDate } from '../../domain/shared/time';
+import { REGISTRY_CALENDAR } from '../registry/registry-calendar';
 import { queryAbsenceNotices } from '../../projections/absence-notices';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import type { Actor } from '../auth/actor';
@@ -61,13 +64,14 @@ export class UnitReadsController {
       now: this.clock.now(),
       partsPerModule: PARTS_PER_MODULE,
       reveal: this.reads.reveal,
+      followUpsDue: (ids) => episodesWithFollowUpDue(this.reads.db, ids, localDate(this.clock.now()), REGISTRY_CALENDAR),
     });
     await this.accessLog.record(actor, 'GET /dashboard', await this.reads.patientsOf(view.episodes.map((e) => e.episodeId)));
     return {
       unitId,
       therapistId: therapistId ?? null,
       sort: q.sort ?? 'assignedAt',
-      episodes: view.episodes.map((e) => ({ ...e, unreadCount: e.unreadMessages.count })),
+      episodes: view.episodes.map((e) => ({ ...e, unreadCount: e.unreadMessages.count, registryFollowUpDue: e.registryFollowUpDue ?? false })),
       absenceNotice: view.absenceNotice,
       page: { limit, offset, next: view.episodes.length === limit ? { offset: offset + limit } : null },
     };

@@ -60,6 +60,7 @@ export const DashboardView = z.object({
         lastPatientMessageAt: Instant.nullable(),
       }),
       warnings: Warnings,
+      registryFollowUpDue: z.boolean().meta({ description: 'A quality-registry follow-up of this episode is due now (inside its window, not recorded).' }),
     }),
   ),
   absenceNotice: AbsenceNotice.nullable(),
