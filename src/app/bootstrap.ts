@@ -90,7 +90,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.use(...securityHeaders());
   app.use(requestLogging(logger));
   answerClientErrors(app.getHttpServer());
-  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // strict: false lets a JSON string or array through to the edge, which names it ("must be a JSON object").
+  app.use(express.json({ limit: config.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
   // After the body parser, whose stream events would lose the request's async context.
   app.use(requestContext);
   const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
