@@ -66,7 +66,7 @@ export const DOMAIN_ERROR_CODES = {
 
 /** Codes only the HTTP edge raises: input, identity, concurrency and infrastructure. */
 export const HTTP_ERROR_CODES = {
-  VALIDATION_FAILED: { status: 400, meaning: 'the body, query, path or a header does not match the schema' },
+  VALIDATION_FAILED: { status: 400, meaning: 'the body, query, path or a header does not match the schema; a body sent to a route that takes none, or one that is not a JSON object' },
   BAD_REQUEST: { status: 400, meaning: 'the framework refused the request for a reason without a code of its own (its 4xx status kept)' },
   UNAUTHENTICATED: { status: 401, meaning: 'no bearer token, or one that is malformed, expired or wrongly signed' },
   FORBIDDEN: { status: 403, meaning: "the role may not do this, or the unit is not the caller's" },
@@ -74,7 +74,7 @@ export const HTTP_ERROR_CODES = {
   CONCURRENCY_CONFLICT: { status: 409, meaning: 'the write kept meeting concurrent changes; retry' },
   REVISION_MISMATCH: { status: 412, meaning: "If-Match named another revision than the stream's" },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is larger than BODY_LIMIT' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'a body in another charset than UTF-8 or with a content encoding' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'a body that is not application/json, in another charset than UTF-8, or with a content encoding' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'the same Idempotency-Key with a different request' },
   RATE_LIMITED: { status: 429, meaning: 'too many requests by one user in a minute (with Retry-After)' },
   HEADERS_TOO_LARGE: { status: 431, meaning: 'the request headers are too large' },
