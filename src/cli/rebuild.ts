@@ -10,6 +10,8 @@ import type { EventStore } from '../event-store/event-store';
 import { ConfigError, loadConfig } from '../app/config';
 import { openRawStore } from '../app/infrastructure';
 import { openReadModelDb } from '../app/read/read-side';
+import { startConfiguredTelemetry } from '../app/observability/start-telemetry';
+import { observeRebuild } from '../app/observability/projector-telemetry';
 import { upcast } from '../domain/upcasters';
 import { Projector } from '../projections/projector';
 import { ALL_PROJECTIONS, PROJECTION_NAMES } from '../projections/all-projections';
@@ -67,13 +69,15 @@ async function main(args: string[]): Promise<number> {
   }
   // The service's own configuration: the same store and the same read-model database.
   const config = loadConfig();
+  // OTLP when configured (the rebuild's span, progress and duration); no metrics port here.
+  const telemetry = await startConfiguredTelemetry({ otlp: config.otlp, metrics: undefined });
   // Projections read the store as written (personal fields stay encrypted in read models).
   const store: EventStore = await openRawStore(config);
   const db = openReadModelDb(config);
   const reporter = progressReporter(`rebuild ${which}`);
   try {
     const projector = new Projector({ store, db, projections: ALL_PROJECTIONS, upcast: (e) => upcast(e) });
-    const result = await projector.rebuild(which, { onProgress: reporter.onProgress });
+    const result = await observeRebuild(which, (options) => projector.rebuild(which, options), { onProgress: reporter.onProgress });
     reporter.stop();
     console.log(
       `Rebuilt ${result.projections.join(', ')}: ${result.events} events in ${result.seconds.toFixed(1)} s ` +
@@ -84,6 +88,7 @@ async function main(args: string[]): Promise<number> {
     reporter.stop();
     await db.destroy();
     await store.close();
+    await telemetry?.shutdown();
   }
 }
 
