@@ -1,7 +1,7 @@
 // Rules every adapter applies the same way, so the contract suite sees one behaviour:
 // argument checks, the expected-revision test, and fan-out to onAppended listeners.
 
-import type { ExpectedRevision, NewEvent, StreamAppend } from './event-store';
+import type { ExpectedRevision, GroupCommit, NewEvent, StreamAppend } from './event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -112,5 +112,29 @@ export class AppendedListeners {
 
   clear(): void {
     this.listeners.clear();
+  }
+}
+
+/** The onGroupCommitted listeners of one store; a throwing listener never fails an append. */
+export class GroupCommitListeners {
+  private readonly listeners = new Set<(group: GroupCommit) => void>();
+
+  add(listener: (group: GroupCommit) => void): () => void {
+    const entry = (group: GroupCommit): void => listener(group);
+    this.listeners.add(entry);
+    return () => {
+      this.listeners.delete(entry);
+    };
+  }
+
+  emit(group: GroupCommit): void {
+    if (group.appends === 0) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(group);
+      } catch {
+        // telemetry only: the commit stands
+      }
+    }
   }
 }

@@ -55,6 +55,12 @@ export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/** What one commit of the group commit wrote. */
+export interface GroupCommit {
+  readonly appends: number;
+  readonly events: number;
+}
+
 /** One stream's part of a multi-stream append. */
 export interface StreamAppend {
   readonly streamId: string;
@@ -100,6 +106,12 @@ export interface EventStore {
    * EventStoreDB has none): callers fall back to appending one stream after another.
    */
   appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+
+  /**
+   * Be told after each commit of the group commit: how many appends (callers) and events one
+   * transaction wrote. Only stores that group appends have it (SQLite, PostgreSQL).
+   */
+  onGroupCommitted?(listener: (group: GroupCommit) => void): () => void;
 
   /** The stream's events in revision order; an empty array for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -26,8 +26,9 @@ import {
   StoreUnavailableError,
   StreamAppend,
   WrongExpectedRevisionError,
+  type GroupCommit,
 } from './event-store';
-import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, revisionMatches } from './append-rules';
+import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, GroupCommitListeners, revisionMatches } from './append-rules';
 import { migratePostgres, PostgresTables, postgresTables } from './postgres-schema';
 import { resultOf, statements, toRecorded, type EventRow, type InsertRow } from './postgres-statements';
 
@@ -67,6 +68,7 @@ export class PostgresEventStore implements EventStore {
 
   private readonly connectionString: string | undefined;
   private readonly listeners = new AppendedListeners();
+  private readonly groups = new GroupCommitListeners();
   private listener: Client | undefined;
   private listenedBefore = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -209,7 +211,10 @@ export class PostgresEventStore implements EventStore {
     }
     // Committed (or nothing to commit): settle each append. Nothing here may make the
     // caller write the group again, so a failure settles that one append only.
-    if (committedHead !== undefined) this.listeners.emit(committedHead);
+    if (committedHead !== undefined) {
+      this.listeners.emit(committedHead);
+      this.groups.emit({ appends: accepted.length, events: accepted.reduce((n, a) => n + a.rows.reduce((m, r) => m + r.length, 0), 0) });
+    }
     for (const { pending, error } of refused) pending.reject(error);
     for (const { pending, rows: mine } of accepted) {
       try {
@@ -248,6 +253,10 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<bigint> {
     const rows = await this.query<{ head: string }>(this.sql.head);
     return BigInt(rows[0].head);
+  }
+
+  onGroupCommitted(listener: (group: GroupCommit) => void): () => void {
+    return this.groups.add(listener);
   }
 
   /** Told of this process's appends at once, and of other processes' through LISTEN/NOTIFY. */

@@ -23,8 +23,9 @@ import {
   StoreUnavailableError,
   StreamAppend,
   WrongExpectedRevisionError,
+  type GroupCommit,
 } from './event-store';
-import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, revisionMatches } from './append-rules';
+import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, GroupCommitListeners, revisionMatches } from './append-rules';
 
 export interface SqliteEventStoreOptions {
   /** A file path (its directory is created if missing), or ':memory:'. */
@@ -96,6 +97,7 @@ export class SqliteEventStore implements EventStore {
   private readonly busyTimeoutMs: number;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly listeners = new AppendedListeners();
+  private readonly groups = new GroupCommitListeners();
   private queue: PendingAppend[] = [];
   private flushTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
   private waitingSince: number | undefined;
@@ -182,6 +184,10 @@ export class SqliteEventStore implements EventStore {
     return this.listeners.add(listener);
   }
 
+  onGroupCommitted(listener: (group: GroupCommit) => void): () => void {
+    return this.groups.add(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.flushTimer !== undefined) {
@@ -256,16 +262,21 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     let newest = -1n;
+    let appends = 0;
+    let events = 0;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) {
         for (const r of outcome.results) if (r.lastPosition > newest) newest = r.lastPosition;
+        appends += 1;
+        events += outcome.results.reduce((n, r) => n + r.records.length, 0);
         pending.resolve(outcome.results);
       } else {
         pending.reject(outcome.error);
       }
     });
     if (newest >= 0n) this.listeners.emit(newest);
+    this.groups.emit({ appends, events });
   }
 
   /** One stream's append inside the open savepoint; throws WrongExpectedRevisionError untouched. */

@@ -41,6 +41,8 @@ export class InstrumentedEventStore implements EventStore {
     /** `sqlite`, `postgres` or `eventstoredb`: the `store` attribute. */
     private readonly kind: string,
   ) {
+    // The group commit's size, where the adapter groups appends (SQLite, PostgreSQL).
+    inner.onGroupCommitted?.((group) => instruments().groupCommitAppends.record(group.appends, { store: this.kind }));
     // Optional on the port: present here exactly when the adapter has it.
     const many = inner.appendToStreams?.bind(inner);
     if (many)

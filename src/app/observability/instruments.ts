@@ -21,8 +21,10 @@ export interface Instruments {
   readonly commandRetries: Counter;
   /** artrosskola.event_store.append.duration {store, outcome}. */
   readonly appendDuration: Histogram;
-  /** artrosskola.event_store.append.events {store}: events per append (the group-commit unit the port shows). */
+  /** artrosskola.event_store.append.events {store}: events per append (one caller's append). */
   readonly appendEvents: Histogram;
+  /** artrosskola.event_store.group_commit.appends {store}: appends one transaction of the group commit wrote. */
+  readonly groupCommitAppends: Histogram;
   /** artrosskola.projection.batch.duration {outcome}: one projector transaction over all projections it serves. */
   readonly projectionBatchDuration: Histogram;
   /** artrosskola.projection.events {projection}: events of the log a projection moved past. */
@@ -54,6 +56,11 @@ function create(meter: Meter): Instruments {
     appendEvents: meter.createHistogram('artrosskola.event_store.append.events', {
       unit: '{event}',
       description: 'Events per append',
+      advice: { explicitBucketBoundaries: COUNTS },
+    }),
+    groupCommitAppends: meter.createHistogram('artrosskola.event_store.group_commit.appends', {
+      unit: '{append}',
+      description: 'Appends written by one transaction of the group commit',
       advice: { explicitBucketBoundaries: COUNTS },
     }),
     projectionBatchDuration: seconds('artrosskola.projection.batch.duration', 'Projector batch time (rows and checkpoints in one transaction)'),
