@@ -135,13 +135,24 @@ describe('when the access log or the store is gone', () => {
 
 describe('the access log as readiness sees it', () => {
   const record = { at: '2026-11-22T09:00:00.000Z', actorId: 'SE2321000131-T001', actorName: null, role: 'therapist', actorUnitId: null, action: 'read', endpoint: 'GET /episodes/:id', episodeId: null, patientKey: null, patientUnitId: null };
-  const failing = (fail: { on: boolean }): AccessLogStore => ({
+  const failing = (fail: { on: boolean; probe?: boolean }): AccessLogStore => ({
     append: async () => {
       if (fail.on) throw Object.assign(new Error('SQLITE_BUSY: database is locked'), { name: 'SqliteError' });
     },
     query: async () => [],
     scan: async () => [],
+    probeWrite: async () => {
+      if (fail.probe) throw Object.assign(new Error('SQLITE_READONLY: attempt to write a readonly database'), { name: 'SqliteError' });
+    },
     close: async () => undefined,
+  });
+
+  it('is not ready while the log cannot be written, though it can be read', async () => {
+    const fail = { on: false, probe: true };
+    const log = new InstrumentedAccessLogStore(failing(fail));
+    expect(await log.health()).toEqual({ ok: false, reason: 'the access log cannot be written (SqliteError)' });
+    fail.probe = false;
+    expect(await log.health()).toEqual({ ok: true });
   });
 
   it('counts a failed write against readiness until a write succeeds or the hold has passed', async () => {

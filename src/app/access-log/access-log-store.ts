@@ -55,8 +55,13 @@ export interface AccessLogStore {
   query(filter: AccessFilter): Promise<AccessRecord[]>;
   /** Every record in sequence order, in pages (for verification). */
   scan(afterSeq: number, limit: number): Promise<AccessRecord[]>;
+  /** Take the write lock and write a row, then roll back: throws when the log cannot be written. */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The row a write probe inserts and rolls back (seq 0 is never a record's). */
+const PROBE = [0, '1970-01-01T00:00:00.000Z', 'probe', null, 'probe', null, 'probe', 'probe', null, null, null, 'probe', 'probe'] as const;
 
 const COLUMNS = 'seq, at, actor_id, actor_name, role, actor_unit_id, action, endpoint, episode_id, patient_key, patient_unit_id, prev_hash, hash';
 const DDL = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
@@ -115,6 +120,15 @@ export class SqliteAccessLogStore implements AccessLogStore {
     this.db.exec(DDL('access_log'));
     this.db.exec('CREATE INDEX IF NOT EXISTS access_log_patient ON access_log (patient_key, seq)');
     this.db.exec('CREATE INDEX IF NOT EXISTS access_log_actor ON access_log (actor_id, seq)');
+  }
+
+  async probeWrite() {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.prepare(`INSERT INTO access_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...PROBE);
+    } finally {
+      this.db.exec('ROLLBACK');
+    }
   }
 
   async append(records: readonly AccessInput[]) {
@@ -176,6 +190,19 @@ export class PostgresAccessLogStore implements AccessLogStore {
       CREATE INDEX IF NOT EXISTS access_log_patient ON ${this.table} (patient_key, seq);
       CREATE INDEX IF NOT EXISTS access_log_actor ON ${this.table} (actor_id, seq);`,
     );
+  }
+
+  async probeWrite() {
+    await this.ready();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Not the chain's lock: a probe must not wait behind (or hold up) a real write.
+      await client.query(`INSERT INTO ${this.table} (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, [...PROBE]);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
   }
 
   async append(records: readonly AccessInput[]) {

@@ -40,6 +40,10 @@ export class InstrumentedAccessLogStore implements AccessLogStore {
     return this.inner.query(filter);
   }
 
+  probeWrite(): Promise<void> {
+    return this.inner.probeWrite();
+  }
+
   scan(afterSeq: number, limit: number): Promise<AccessRecord[]> {
     return this.inner.scan(afterSeq, limit);
   }
@@ -54,6 +58,11 @@ export class InstrumentedAccessLogStore implements AccessLogStore {
       await this.inner.scan(0, 1);
     } catch (error) {
       return { ok: false, reason: `the access log cannot be read (${error instanceof Error ? error.name : 'unknown'})` };
+    }
+    try {
+      await this.inner.probeWrite();
+    } catch (error) {
+      return { ok: false, reason: `the access log cannot be written (${error instanceof Error ? error.name : 'unknown'})` };
     }
     const failure = this.lastFailure;
     if (failure && this.now() - failure.at < FAILURE_HOLD_MS)
