@@ -24,10 +24,18 @@ export const PAGE_CSP = [
   "object-src 'none'",
 ].join('; ');
 
-/** src/app/ui/views beside this file (ts-node), or from a build in dist/ back to the sources. */
+/**
+ * src/app/ui/views beside this file (ts-node), or, from a build elsewhere (dist/, the bench's
+ * compiled copy under node_modules/.cache), the sources' folder found upward.
+ */
 export function uiDir(sub: 'views' | 'assets'): string {
-  const candidates = [path.join(__dirname, sub), path.join(__dirname, '..', '..', '..', 'src', 'app', 'ui', sub)];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0]!;
+  const beside = path.join(__dirname, sub);
+  if (fs.existsSync(beside)) return beside;
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const sources = path.join(dir, 'src', 'app', 'ui', sub);
+    if (fs.existsSync(sources)) return sources;
+  }
+  return beside;
 }
 
 export interface NavLink {
