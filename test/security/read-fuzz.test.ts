@@ -21,6 +21,9 @@ import { OTHER_UNIT, startApp, TestClock, THERAPIST, THERAPIST_2, UNIT, type Tes
 
 const READ_ROUTES = API_ROUTES.filter((r) => r.method === 'get');
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+// Hundreds of HTTP requests per property: time enough on a busy two-core machine. A test
+// cut short by jest's timeout would leave its requests running into the next one.
+jest.setTimeout(300_000);
 const clock = new TestClock('2026-11-22T09:00:00.000Z');
 const prototypeBaseline = Object.getOwnPropertyNames(Object.prototype).sort();
 /** Well-formed, and no episode's id. */

@@ -26,6 +26,9 @@ const WRITE_ROUTES = API_ROUTES.filter((r) => r.method !== 'get');
 /** What src/app/http/request.ts accepts as If-Match. */
 const IF_MATCH_RE = /^\s*(?:W\/)?"?(-?\d+)"?\s*$/;
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+// Hundreds of HTTP requests per property: time enough on a busy two-core machine. A test
+// cut short by jest's timeout would leave its requests running into the next one.
+jest.setTimeout(300_000);
 const NOW = '2026-11-22T09:00:00.000Z';
 const clock = new TestClock(NOW);
 /** Well-formed, and no episode's id. */
