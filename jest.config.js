@@ -7,5 +7,6 @@ module.exports = {
   // fast-check: one fixed seed for every property (FC_SEED to change), said once per run.
   globalSetup: '<rootDir>/test/support/fast-check-seed.ts',
   setupFiles: ['<rootDir>/test/support/fast-check.ts'],
-  testTimeout: 30000,
+  // Generous: e2e suites start the app and real processes on a two-core machine.
+  testTimeout: 60000,
 };
