@@ -87,10 +87,11 @@ describe('verifying the hash chain', () => {
 });
 
 describe('no delete path', () => {
-  it('the stores can only append, query and scan', () => {
+  // probeWrite (readiness) inserts a row and always rolls it back: test/privacy/access-log-probe.test.ts.
+  it('the stores can only append, query, scan and probe', () => {
     for (const Store of [SqliteAccessLogStore, PostgresAccessLogStore]) {
       const methods = Object.getOwnPropertyNames(Store.prototype).filter((m) => m !== 'constructor' && m !== 'database');
-      expect({ store: Store.name, methods: methods.sort() }).toEqual({ store: Store.name, methods: ['append', 'close', 'query', 'scan'] });
+      expect({ store: Store.name, methods: methods.sort() }).toEqual({ store: Store.name, methods: ['append', 'close', 'probeWrite', 'query', 'scan'] });
     }
   });
 });
