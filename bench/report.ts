@@ -9,6 +9,7 @@ import type { RebuildChildResult } from './rebuild-child';
 import type { TimelineResult } from './timeline-bench';
 import type { HttpResult } from './http-load';
 import type { StoreKind } from './stores';
+import type { RoundTrips } from './round-trips';
 
 export interface Rate {
   readonly commands: number;
@@ -36,6 +37,8 @@ export interface StoreResult {
   readonly kind: StoreKind;
   readonly versions: string;
   readonly flushesPerSecond: number;
+  /** PostgreSQL: statements and round trips of sequential appends (bench/round-trips.ts). */
+  readonly roundTrips?: RoundTrips;
   readonly checkpoints: readonly CheckpointResult[];
   readonly failed: boolean;
 }
@@ -60,8 +63,22 @@ interface Figure {
   readonly target?: (kind: StoreKind) => { text: string; met: (c: CheckpointResult) => boolean } | undefined;
 }
 
-const at1000 = (c: CheckpointResult) => c.http.rates.find((r) => r.targetRate === 1000);
+const atRate = (c: CheckpointResult, rate: number) => c.http.rates.find((r) => r.targetRate === rate);
+/** The rate the HTTP target is set at: 1,000 writes/s embedded, 500 on PostgreSQL (issue 15). */
+const httpTargetRate = (k: StoreKind) => (k === 'sqlite' ? 1000 : 500);
+const httpAt = (rate: number): Figure => ({
+  name: `HTTP p50 / p95 / p99 at ${f0(rate)} writes/s (ms)`,
+  value: (c) => {
+    const r = atRate(c, rate);
+    return r ? `${r.p50} / ${r.p95} / ${r.p99}${r.achievedRate < rate * 0.95 ? ` (only ${f0(r.achievedRate)}/s)` : ''}` : 'not reached';
+  },
+  target: (k) =>
+    httpTargetRate(k) === rate
+      ? { text: 'p99 < 25', met: (c) => { const r = atRate(c, rate); return !!r && r.p99 < 25 && r.errors === 0 && r.achievedRate >= rate * 0.95; } }
+      : undefined,
+});
 
+// The targets are issue 15's, on this 2-core machine with durable settings.
 const FIGURES: readonly Figure[] = [
   { name: 'Commands/s, 1 sequential writer', value: (c) => f0(c.sequential.commandsPerSecond) },
   {
@@ -73,29 +90,26 @@ const FIGURES: readonly Figure[] = [
     },
   },
   { name: 'Commands/s while generating (16 writers)', value: (c) => f0(c.generation.commandsPerSecond) },
-  {
-    name: 'HTTP p50 / p95 / p99 at 1,000 writes/s (ms)',
-    value: (c) => {
-      const r = at1000(c);
-      return r ? `${r.p50} / ${r.p95} / ${r.p99}${r.achievedRate < 950 ? ` (only ${f0(r.achievedRate)}/s)` : ''}` : 'not reached';
-    },
-    target: (k) => (k === 'sqlite' ? { text: 'p99 < 25', met: (c) => { const r = at1000(c); return !!r && r.p99 < 25 && r.errors === 0 && r.achievedRate >= 950; } } : undefined),
-  },
+  httpAt(500),
+  httpAt(1000),
   { name: 'HTTP: highest rate held with p99 < 25 ms', value: (c) => (c.http.highestRateUnder25ms === null ? 'none' : `${f0(c.http.highestRateUnder25ms)}/s`) },
   {
     name: 'Rebuild, all projections (events/s)',
     value: (c) => f0(c.rebuild.eventsPerSecond),
-    target: (k) => (k === 'sqlite' ? { text: '>= 100,000', met: (c) => c.rebuild.eventsPerSecond >= 100_000 } : undefined),
+    target: (k) => {
+      const min = k === 'sqlite' ? 100_000 : 60_000;
+      return { text: `>= ${f0(min)}`, met: (c) => c.rebuild.eventsPerSecond >= min };
+    },
   },
   {
     name: 'Timeline replay, 200 events (ms, p50 / p95)',
     value: (c) => `${f2(c.timeline.p50Ms)} / ${f2(c.timeline.p95Ms)}`,
-    target: (k) => (k === 'sqlite' ? { text: '< 5', met: (c) => c.timeline.p50Ms < 5 } : undefined),
+    target: (k) => (k === 'sqlite' ? { text: '< 3 / < 8', met: (c) => c.timeline.p50Ms < 3 && c.timeline.p95Ms < 8 } : undefined),
   },
   {
     name: 'Peak RSS during rebuild (MB)',
     value: (c) => `${f0(c.rebuild.peakRssBytes / MB)} (before: ${f0(c.rebuild.baselineRssBytes / MB)})`,
-    target: (k) => (k === 'sqlite' ? { text: '< 300', met: (c) => c.rebuild.peakRssBytes < 300 * MB } : undefined),
+    target: (k) => (k === 'sqlite' ? { text: '< 300, flat', met: (c) => c.rebuild.peakRssBytes < 300 * MB } : undefined),
   },
   { name: 'Bytes on disk per event', value: (c) => f0(c.bytesPerEvent) },
 ];
@@ -108,6 +122,11 @@ function storeTable(s: StoreResult): { head: string[]; rows: string[][] } {
     return [fig.name, ...s.checkpoints.map(fig.value), target?.text ?? '', target && last ? (target.met(last) ? 'yes' : 'NO') : ''];
   });
   rows.push(['Durable flushes/s measured alone (limit)', ...s.checkpoints.map(() => f0(s.flushesPerSecond)), '', '']);
+  if (s.roundTrips) {
+    const perAppend = s.roundTrips.roundTrips / s.roundTrips.appends;
+    const text = `${f2(perAppend)} (${f0(s.roundTrips.statements)} statements for ${f0(s.roundTrips.appends)} appends)`;
+    rows.push(['Round trips per append, 1 sequential writer', ...s.checkpoints.map(() => text), '1', perAppend <= 1 ? 'yes' : 'NO']);
+  }
   return { head, rows };
 }
 

@@ -22,6 +22,7 @@ import type { RebuildChildInput, RebuildChildResult } from './rebuild-child';
 import { replayTimeline, writeLongEpisode, type TimelineResult } from './timeline-bench';
 import { httpWrites, startServer, stopServer, type HttpResult } from './http-load';
 import { postgresFlushesPerSecond, sqliteFlushesPerSecond } from './flushes';
+import { postgresRoundTripsPerAppend } from './round-trips';
 import { printTables, writeReports, type BenchResults, type CheckpointResult, type Rate, type StoreResult } from './report';
 
 interface Params {
@@ -114,6 +115,8 @@ async function benchStore(kind: StoreKind, p: Params): Promise<StoreResult> {
     const flushesPerSecond =
       kind === 'sqlite' ? sqliteFlushesPerSecond(bench.dir, p.quick ? 1 : 3) : await postgresFlushesPerSecond(bench.databaseUrl!, bench.schema!, p.quick ? 1 : 3);
     log(`${kind}: ${flushesPerSecond.toFixed(0)} durable flushes/s measured alone`);
+    const roundTrips = kind === 'postgres' ? await postgresRoundTripsPerAppend(bench.databaseUrl!, bench.schema!) : undefined;
+    if (roundTrips) log(`${kind}: ${roundTrips.roundTrips} round trips and ${roundTrips.statements} statements for ${roundTrips.appends} sequential appends`);
     const bus = running.app.get(CommandBus);
     const expected = new Expectations();
     const workload = new Workload(bus, clock, expected);
@@ -166,7 +169,7 @@ async function benchStore(kind: StoreKind, p: Params): Promise<StoreResult> {
       if (after.length) failed = true;
       checkpoints[checkpoints.length - 1]!.problems.push(...after);
     }
-    return { kind, flushesPerSecond, checkpoints, failed, versions: await storeVersion(running, kind) };
+    return { kind, flushesPerSecond, roundTrips, checkpoints, failed, versions: await storeVersion(running, kind) };
   } finally {
     await running.close();
     await bench.destroy();

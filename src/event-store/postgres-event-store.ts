@@ -8,13 +8,14 @@
 // is what goes wrong with plain sequences (numbers are taken in one order, commits land in
 // another). The cost is that appends are serialised; so appends waiting while one commits
 // are group-committed: the next transaction takes all of them (up to GROUP_LIMIT), checks
-// each one's expected revision in order, and writes the accepted ones with one statement
-// and one commit (one flush for all). A refused append writes nothing and does not touch
+// each one's expected revision in order, and writes the accepted ones with one commit (one
+// flush for all). The whole group is one call of a server-side function (append_group,
+// postgres-schema.ts): one statement, one round trip. A refused append writes nothing and does not touch
 // the others; if the group's write fails as a whole, each is retried on its own. A
 // multi-stream append is one member of a group: all its streams are checked, then all are
 // written, or it is refused whole.
 
-import { Client, Pool, PoolClient, QueryConfig } from 'pg';
+import { Client, Pool, QueryConfig } from 'pg';
 import {
   AppendOptions,
   AppendResult,
@@ -28,9 +29,9 @@ import {
   WrongExpectedRevisionError,
   type GroupCommit,
 } from './event-store';
-import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, GroupCommitListeners, revisionMatches } from './append-rules';
+import { AppendedListeners, assertAppendable, assertBatchSize, assertMultiAppendable, GroupCommitListeners } from './append-rules';
 import { migratePostgres, PostgresTables, postgresTables } from './postgres-schema';
-import { resultOf, statements, toRecorded, type EventRow, type InsertRow } from './postgres-statements';
+import { resultOf, statements, toRecorded, type EventRow, type GroupRow, type InsertRow } from './postgres-statements';
 
 export interface PostgresEventStoreOptions {
   /** Without it, the libpq variables (PGHOST, PGUSER, PGDATABASE, ...) and their defaults apply. */
@@ -157,72 +158,63 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Writes the group in one transaction and settles every append it accepted or refused;
-   * throws only when nothing was committed (so the caller may retry the appends one by one).
+   * Writes the group in one statement (one transaction, one round trip) and settles every
+   * append it accepted or refused; throws only when nothing was committed (so the caller
+   * may retry the appends one by one).
    */
   private async writeGroup(group: readonly PendingAppend[]): Promise<void> {
-    const client = await this.connect();
-    let broken = false;
-    const accepted: { pending: PendingAppend; rows: InsertRow[][] }[] = [];
-    const refused: { pending: PendingAppend; error: WrongExpectedRevisionError }[] = [];
-    let recordedAt: string;
-    let committedHead: bigint | undefined;
+    const streams = group.flatMap((pending, member) => pending.appends.map((a) => ({ member, ...a })));
+    let answer: GroupRow[];
     try {
-      // One simple-protocol round trip for BEGIN and the lock (both are literals).
-      await client.query(this.sql.beginAndLock);
-      const streams = [...new Set(group.flatMap((p) => p.appends.map((a) => a.streamId)))];
-      const state = await client.query<{ revisions: Record<string, number> | null; head: string; now: Date }>(this.sql.state(streams));
-      const { head, now } = state.rows[0];
-      const revisions = new Map(Object.entries(state.rows[0].revisions ?? {}));
-      recordedAt = now.toISOString();
-      let next = BigInt(head) + 1n;
-      const rows: InsertRow[] = [];
-      for (const pending of group) {
-        // Every stream of the append is as expected, or the append is refused whole.
-        const mismatch = pending.appends.find((a) => !revisionMatches(a.expectedRevision, revisions.get(a.streamId) ?? -1));
-        if (mismatch) {
-          refused.push({ pending, error: new WrongExpectedRevisionError(mismatch.streamId, mismatch.expectedRevision, revisions.get(mismatch.streamId) ?? -1) });
-          continue;
-        }
-        const mine = pending.appends.map((a) => {
-          const actual = revisions.get(a.streamId) ?? -1;
-          const streamRows = a.events.map((event, i) => ({ event, streamId: a.streamId, revision: actual + 1 + i, position: next + BigInt(i), ...a.serialised[i]! }));
-          next += BigInt(streamRows.length);
-          revisions.set(a.streamId, actual + streamRows.length);
-          return streamRows;
-        });
-        rows.push(...mine.flat());
-        accepted.push({ pending, rows: mine });
-      }
-      if (rows.length > 0) {
-        const finalRevisions = [...new Map(rows.map((r) => [r.streamId, r.revision])).entries()];
-        await client.query(this.sql.insert(rows, finalRevisions, now));
-        await client.query('COMMIT');
-        committedHead = rows[rows.length - 1]!.position;
-      } else {
-        await client.query('ROLLBACK');
-      }
+      // Autocommit: the statement is its own transaction; it has committed when rows come back.
+      answer = (await this.pool.query<GroupRow>(this.sql.appendGroup(streams))).rows;
     } catch (error) {
-      broken = isUnavailable(error);
-      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw toStoreError(error, 'append');
-    } finally {
-      client.release(broken);
     }
     // Committed (or nothing to commit): settle each append. Nothing here may make the
     // caller write the group again, so a failure settles that one append only.
+    const byMember = new Map<number, GroupRow[]>();
+    for (const row of answer) byMember.set(row.member, [...(byMember.get(row.member) ?? []), row]);
+    let committedHead: bigint | undefined;
+    let appends = 0;
+    let events = 0;
+    const settle: (() => void)[] = [];
+    group.forEach((pending, member) => {
+      const rows = byMember.get(member) ?? [];
+      const refusal = rows.find((r) => !r.accepted);
+      if (refusal || rows.length !== pending.appends.length) {
+        const streamId = refusal?.stream ?? pending.appends[0]!.streamId;
+        const expected = pending.appends.find((a) => a.streamId === streamId)?.expectedRevision ?? 'any';
+        settle.push(() => pending.reject(new WrongExpectedRevisionError(streamId, expected, refusal?.actual ?? -1)));
+        return;
+      }
+      try {
+        const results = pending.appends.map((a) => {
+          const row = rows.find((r) => r.stream === a.streamId)!;
+          const first = BigInt(row.first_position as string);
+          const insertRows: InsertRow[] = a.events.map((event, j) => ({
+            event,
+            streamId: a.streamId,
+            revision: row.actual + 1 + j,
+            position: first + BigInt(j),
+            ...a.serialised[j]!,
+          }));
+          events += insertRows.length;
+          const last = insertRows[insertRows.length - 1]!.position;
+          if (committedHead === undefined || last > committedHead) committedHead = last;
+          return resultOf(insertRows, row.recorded_at.toISOString());
+        });
+        appends += 1;
+        settle.push(() => pending.resolve(results));
+      } catch (error) {
+        settle.push(() => pending.reject(error));
+      }
+    });
     if (committedHead !== undefined) {
       this.listeners.emit(committedHead);
-      this.groups.emit({ appends: accepted.length, events: accepted.reduce((n, a) => n + a.rows.reduce((m, r) => m + r.length, 0), 0) });
+      this.groups.emit({ appends, events });
     }
-    for (const { pending, error } of refused) pending.reject(error);
-    for (const { pending, rows: mine } of accepted) {
-      try {
-        pending.resolve(mine.map((streamRows) => resultOf(streamRows, recordedAt)));
-      } catch (error) {
-        pending.reject(error);
-      }
-    }
+    for (const done of settle) done();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -318,14 +310,6 @@ export class PostgresEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError('PostgreSQL event store is closed');
-  }
-
-  private async connect(): Promise<PoolClient> {
-    try {
-      return await this.pool.connect();
-    } catch (error) {
-      throw toStoreError(error, 'connect');
-    }
   }
 
   private async query<R extends object>(config: QueryConfig): Promise<R[]> {

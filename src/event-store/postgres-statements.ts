@@ -1,7 +1,7 @@
 // The PostgreSQL event store's statements and row shapes (see postgres-event-store.ts).
 import type { QueryConfig } from 'pg';
-import type { AppendResult, NewEvent, RecordedEvent } from './event-store';
-import { advisoryKey, type PostgresTables } from './postgres-schema';
+import type { AppendResult, ExpectedRevision, NewEvent, RecordedEvent } from './event-store';
+import type { PostgresTables } from './postgres-schema';
 
 export interface EventRow {
   readonly position: string; // int8 comes back as text; parsed to bigint below
@@ -26,7 +26,27 @@ export interface InsertRow {
 }
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
-const APPEND_LOCK = 0x45530002;
+
+/** One stream's part of a caller's append, serialised for the append function. */
+export interface GroupStream {
+  /** The caller (member of the group) it belongs to: its streams are judged together. */
+  readonly member: number;
+  readonly streamId: string;
+  readonly expectedRevision: ExpectedRevision;
+  readonly events: readonly NewEvent[];
+  readonly serialised: readonly { readonly data: string; readonly metadata: string }[];
+}
+
+/** What the append function answers per accepted stream, or per refused member. */
+export interface GroupRow {
+  readonly member: number;
+  readonly stream: string;
+  readonly accepted: boolean;
+  /** The stream's revision before this member's events (-1: no stream). */
+  readonly actual: number;
+  readonly first_position: string | null;
+  readonly recorded_at: Date;
+}
 
 // Named statements are parsed once per connection. Their names carry the schema, because
 // a name must always mean the same text on a connection.
@@ -36,44 +56,25 @@ export function statements(t: PostgresTables, schema: string) {
   return {
     channel,
     quotedChannel: `"${channel}"`,
-    beginAndLock: `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK}, ${advisoryKey(schema)})`,
-    // A statement of its own, after the lock: its snapshot then includes the previous append.
-    state: (streamIds: readonly string[]): QueryConfig => ({
-      name: name('state'),
-      text: `SELECT (SELECT json_object_agg(stream_id, revision) FROM ${t.streams} WHERE stream_id = ANY($1::text[])) AS revisions,
-                    (SELECT coalesce(max(position), 0) FROM ${t.events})::text AS head,
-                    date_trunc('milliseconds', clock_timestamp()) AS now`,
-      values: [streamIds],
-    }),
-    // unnest over arrays: one statement for any number of events, no parameter limit.
-    insert: (rows: readonly InsertRow[], streams: readonly (readonly [string, number])[], now: Date): QueryConfig => {
-      const last = rows[rows.length - 1]!;
+    // The whole group in one statement and one round trip: lock, judge, insert, NOTIFY
+    // (migration 2 in postgres-schema.ts); autocommit makes it one transaction and one flush.
+    appendGroup: (streams: readonly GroupStream[]): QueryConfig => {
+      const events = streams.flatMap((s) => s.events.map((event, i) => ({ event, ...s.serialised[i]! })));
       return {
-        name: name('insert'),
-        text: `WITH inserted AS (
-                 INSERT INTO ${t.events} (position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
-                 SELECT p, id, s, r, ty, v, d::json, m::json, $9
-                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[]) AS u(p, id, s, r, ty, v, d, m)
-               ), stream AS (
-                 INSERT INTO ${t.streams} (stream_id, revision)
-                 SELECT sid, rev FROM unnest($10::text[], $11::int[]) AS st(sid, rev)
-                 ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision
-               )
-               SELECT pg_notify($12, $13)`,
+        name: name('append_group'),
+        text: `SELECT member, stream, accepted, actual, first_position::text AS first_position, recorded_at
+               FROM ${t.schema}.append_group($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10)`,
         values: [
-          rows.map((r) => r.position.toString()),
-          rows.map((r) => r.event.id),
-          rows.map((r) => r.streamId),
-          rows.map((r) => r.revision),
-          rows.map((r) => r.event.type),
-          rows.map((r) => r.event.schemaVersion),
-          rows.map((r) => r.data),
-          rows.map((r) => r.metadata),
-          now,
-          streams.map(([id]) => id),
-          streams.map(([, revision]) => revision),
+          streams.map((s) => s.member),
+          streams.map((s) => s.streamId),
+          streams.map((s) => String(s.expectedRevision)),
+          streams.map((s) => s.events.length),
+          events.map((e) => e.event.id),
+          events.map((e) => e.event.type),
+          events.map((e) => e.event.schemaVersion),
+          events.map((e) => e.data),
+          events.map((e) => e.metadata),
           channel,
-          last.position.toString(), // NOTIFY is delivered at commit, carrying the new head
         ],
       };
     },

@@ -2,7 +2,7 @@
 // yet each is judged alone, in the order it was made: a refused append (wrong revision, a
 // duplicate event id) writes nothing and leaves the others of its group written.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { WrongExpectedRevisionError, type NewEvent } from '../../src/event-store/event-store';
 import { PG_EXAMPLE, sayNotRun } from './not-run';
@@ -57,6 +57,44 @@ const event = (id = randomUUID()): NewEvent => ({ id, type: 'MessageSent', schem
       expect(a.lastPosition).toBe(a.records[1]!.position);
       expect(a.records[1]!.position - a.records[0]!.position).toBe(1n);
       expect((await store.readStream(streams[i]!)).map((r) => r.position)).toEqual(a.records.map((r) => r.position));
+    }
+  });
+
+  it('appends in one round trip: one statement, one ReadyForQuery, no BEGIN or COMMIT', async () => {
+    // Every round trip of the extended or simple protocol ends with the server's ReadyForQuery,
+    // and the client waits for it before its next statement: counting them counts round trips.
+    const seen = new Set<Client>();
+    let readyForQuery = 0;
+    const texts: string[] = [];
+    const original = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const connection = (this as unknown as { connection: NodeJS.EventEmitter }).connection;
+      if (!seen.has(this)) {
+        seen.add(this);
+        connection.on('readyForQuery', () => (readyForQuery += 1));
+      }
+      const config = args[0];
+      texts.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    try {
+      const s = `episode-${randomUUID()}`;
+      await store.appendToStream(s, [event()], { expectedRevision: 'no_stream' }); // warm: the named statement is parsed
+      readyForQuery = 0;
+      texts.length = 0;
+      for (let revision = 0; revision < 10; revision++) await store.appendToStream(s, [event(), event()], { expectedRevision: revision * 2 });
+      expect(texts).toHaveLength(10);
+      expect(readyForQuery).toBe(10);
+      expect(texts.every((t) => /append_group/.test(t) && !/\b(BEGIN|COMMIT)\b/i.test(t))).toBe(true);
+      // A multi-stream append is one member of a group: also one round trip.
+      readyForQuery = 0;
+      await store.appendToStreams([
+        { streamId: `episode-${randomUUID()}`, events: [event()], expectedRevision: 'no_stream' },
+        { streamId: `patient-${randomUUID()}`, events: [event()], expectedRevision: 'no_stream' },
+      ]);
+      expect(readyForQuery).toBe(1);
+    } finally {
+      spy.mockRestore();
     }
   });
 });
