@@ -62,6 +62,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const readSide = openReadSide(config, rawStore, {
     logger: { warn: (message, error) => projectorLog.warn({ err: error }, message) },
     observeBatch: projectorTelemetry.observeBatch,
+    recordBatch: (batch) => projectorTelemetry.recordBatch(batch),
     ...options.readSide,
   });
   const stopLagGauges = projectorTelemetry.observeLag(readSide.projector);

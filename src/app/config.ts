@@ -45,6 +45,8 @@ const Env = z
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: OtlpUrl.optional(),
     OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: OtlpUrl.optional(),
     OTEL_SDK_DISABLED: z.string().optional(),
+    /** Where the live projector runs: a worker thread of its own, or the API's main thread. */
+    PROJECTOR_THREAD: z.enum(['worker', 'main']).optional(),
     /** Readiness fails while a projection is more than this many events behind the head. */
     READY_MAX_LAG: z.coerce.number().int().min(0).default(10_000),
     BODY_LIMIT: z
@@ -64,6 +66,8 @@ const Env = z
     // The metrics never share the public port (they describe the service to its operators only).
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
       ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'METRICS_PORT must differ from PORT' });
+    if (env.PROJECTOR_THREAD === 'worker' && env.EVENT_STORE === 'eventstoredb')
+      ctx.addIssue({ code: 'custom', path: ['PROJECTOR_THREAD'], message: 'PROJECTOR_THREAD=worker is not supported with EVENT_STORE=eventstoredb (use main)' });
     if (env.NODE_ENV === 'production' && !env.PATIENT_INDEX_KEY)
       ctx.addIssue({ code: 'custom', path: ['PATIENT_INDEX_KEY'], message: 'production needs PATIENT_INDEX_KEY' });
   });
@@ -99,6 +103,11 @@ export interface AppConfig {
   /** True when an OTLP endpoint is set: traces and metrics are exported by OTLP. */
   readonly otlp: boolean;
   readonly readyMaxLag: number;
+  /**
+   * `worker`: the live projector runs in a worker thread with its own connections (a file
+   * SQLite store or PostgreSQL); `main`: in the API's thread (an in-memory SQLite store, EventStoreDB).
+   */
+  readonly projectorThread: 'worker' | 'main';
   readonly bodyLimit: string;
   /** Requests per user per minute and instance; 0 disables the limit. */
   readonly rateLimitPerMinute: number;
@@ -120,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const usingLocalSecret = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
   // The SDK's own switch: no exporter, no metrics endpoint.
   const telemetryOff = e.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
-  return {
+  const config: Omit<AppConfig, 'projectorThread'> & Partial<Pick<AppConfig, 'projectorThread'>> = {
     production: e.NODE_ENV === 'production',
     port: e.PORT,
     host: e.HOST,
@@ -152,4 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     usingLocalSecret,
     ...overrides,
   };
+  // A worker thread cannot share an in-memory database; EventStoreDB keeps the projector here.
+  const workerPossible = config.eventStore === 'postgres' || (config.eventStore === 'sqlite' && config.sqliteFile !== ':memory:');
+  const projectorThread = config.projectorThread ?? e.PROJECTOR_THREAD ?? (workerPossible ? 'worker' : 'main');
+  if (projectorThread === 'worker' && !workerPossible)
+    throw new ConfigError('Invalid configuration:\n  PROJECTOR_THREAD: a worker thread needs a file-based SQLite store or PostgreSQL');
+  return { ...config, projectorThread };
 }

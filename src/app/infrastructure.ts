@@ -1,6 +1,6 @@
 // Everything the service runs on, built from configuration: the event store (raw, and
 // the encrypting view the application uses), the patient keyring, and their closing.
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { EventStore } from '../event-store/event-store';
 import { createEventStore } from '../event-store/create-event-store';
 import type { AppConfig } from './config';
@@ -10,6 +10,7 @@ import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './privacy/key-s
 import { loadMasterKey } from './privacy/master-key';
 import { PostgresAccessLogStore, SqliteAccessLogStore, type AccessLogStore } from './access-log/access-log-store';
 import { singleStreamAppends } from './write/fault-points';
+import { resilientPool, usesPostgres } from './postgres-pool';
 
 export interface Infrastructure {
   /** The store as written: personal fields encrypted. Projections read this. */
@@ -20,24 +21,6 @@ export interface Infrastructure {
   readonly keyring: Keyring;
   readonly accessLog: AccessLogStore;
   close(): Promise<void>;
-}
-
-/**
- * PostgreSQL holds keys, the access log and the read models when the events live on a
- * server: with EVENT_STORE=postgres (DATABASE_URL or the libpq PG* variables), and beside
- * EventStoreDB when DATABASE_URL is set.
- */
-export const usesPostgres = (config: AppConfig) =>
-  config.eventStore === 'postgres' || (config.eventStore === 'eventstoredb' && Boolean(config.databaseUrl));
-
-/** A pool that survives the server ending its sessions (restart, failover): the next query reconnects. */
-export function resilientPool(config: AppConfig, max: number): Pool {
-  const pool = new Pool({ connectionString: config.databaseUrl, max, connectionTimeoutMillis: 5000 });
-  // An idle client whose session ends emits 'error' on the pool, a checked-out one on itself;
-  // unhandled, either would crash the process. The failed query reports the error instead.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
 }
 
 export async function openAccessLogStore(config: AppConfig): Promise<{ store: AccessLogStore; close(): Promise<void> }> {

@@ -37,6 +37,13 @@ export interface SqliteEventStoreOptions {
    * thread: that is libsql's synchronous API.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * A second connection that only reads a file another connection writes (the projector's
+   * worker thread): no migration (it checks the schema is current instead, without taking
+   * the write lock), the journal mode is left as the writer set it, and the connection is
+   * `query_only`, so appends are refused. The file must exist.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Each entry upgrades the schema by one version; never edit one that has shipped. */
@@ -95,6 +102,7 @@ export class SqliteEventStore implements EventStore {
   readonly sharedDatabase: { prepare(sql: string): Database.Statement; close(): void };
 
   private readonly busyTimeoutMs: number;
+  private readonly readOnly: boolean;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly listeners = new AppendedListeners();
   private readonly groups = new GroupCommitListeners();
@@ -104,20 +112,27 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions | string) {
-    const { file, busyTimeoutMs = 5000 } = typeof options === 'string' ? { file: options } : options;
+    const { file, busyTimeoutMs = 5000, readOnly = false } = typeof options === 'string' ? { file: options } : options;
     this.file = file;
     this.busyTimeoutMs = busyTimeoutMs;
+    this.readOnly = readOnly;
     const inMemory = file === ':memory:';
     let database: Database.Database | undefined;
     try {
+      if (readOnly && (inMemory || !fs.existsSync(file))) throw new Error('a read-only connection needs an existing file');
       if (!inMemory && !file.startsWith('file:')) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       database = new Database(file, { timeout: busyTimeoutMs });
       database.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
-      // WAL: readers never block the writer and vice versa. synchronous=FULL: a commit is
-      // fsynced before it is acknowledged, so no acknowledged append is lost on power loss.
-      if (!inMemory) database.exec('PRAGMA journal_mode = WAL');
-      database.exec('PRAGMA synchronous = FULL');
-      migrate(database);
+      if (readOnly) {
+        assertMigrated(database);
+        database.exec('PRAGMA query_only = ON');
+      } else {
+        // WAL: readers never block the writer and vice versa. synchronous=FULL: a commit is
+        // fsynced before it is acknowledged, so no acknowledged append is lost on power loss.
+        if (!inMemory) database.exec('PRAGMA journal_mode = WAL');
+        database.exec('PRAGMA synchronous = FULL');
+        migrate(database);
+      }
       this.sql = prepareStatements(database);
     } catch (error) {
       if (database?.open) database.close();
@@ -145,6 +160,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private enqueue(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (this.readOnly) return Promise.reject(new StoreUnavailableError(`SQLite event store: ${this.file} is open read-only here`));
     return new Promise<AppendResult[]>((resolve, reject) => {
       this.queue.push({ appends, resolve, reject });
       this.flushTimer ??= setImmediate(() => this.flush());
@@ -350,6 +366,13 @@ function migrate(db: Database.Database): void {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/** A read-only connection's check that the writer has brought the schema up to date (a plain read: no lock). */
+function assertMigrated(db: Database.Database): void {
+  const rows = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_store_migrations'").all();
+  const version = rows.length === 0 ? 0 : (db.prepare('SELECT coalesce(max(version), 0) AS version FROM event_store_migrations').all() as { version: number }[])[0].version;
+  if (version !== MIGRATIONS.length) throw new Error(`schema version ${version}, not ${MIGRATIONS.length}: open it read-write once first`);
 }
 
 // Prepared once: preparing is a noticeable part of a small append.

@@ -15,6 +15,7 @@ import { rebuildProjections, type RebuildOptions, type RebuildResult } from './r
 import { AdvisoryLocks } from './pg-lock';
 import { PositionWaiters } from './position-waiters';
 import { schemaDdlLockSql } from '../event-store/postgres-schema';
+import { lagReport, type LagReport, type LiveProjector, type ProjectionState, type ProjectionStatus } from './live-projector';
 
 export interface BatchCommitted {
   /** The last position of the batch, now every listed projection's checkpoint. */
@@ -58,9 +59,15 @@ export interface ProjectorOptions {
   readonly logger?: { warn(message: string, error?: unknown): void };
   /** Telemetry (spans, metrics; src/app/observability): wraps each batch transaction, its failure included. */
   readonly observeBatch?: <T>(batch: BatchAttempt, run: () => Promise<T>) => Promise<T>;
+  /**
+   * Called (synchronously) whenever a projection's position or status may have changed: after
+   * init, each commit, a failure, a checkpoint refresh and a rebuild. A worker thread reports
+   * `states()` to the API's thread from here.
+   */
+  readonly onStateChanged?: () => void;
 }
 
-type Status = 'starting' | 'live' | 'failed' | 'elsewhere';
+type Status = ProjectionStatus;
 
 interface Runner {
   readonly projection: Projection;
@@ -70,23 +77,7 @@ interface Runner {
   retryAt: number;
 }
 
-export interface ProjectionLag {
-  readonly name: string;
-  readonly version: number;
-  readonly position: string;
-  /** head - position: events still to apply (for a gapless log). */
-  readonly behind: string;
-  readonly status: Status;
-  readonly lastError: string | null;
-}
-
-export interface LagReport {
-  readonly headPosition: string;
-  readonly maxBehind: string;
-  readonly projections: readonly ProjectionLag[];
-}
-
-export class Projector {
+export class Projector implements LiveProjector {
   private readonly runners = new Map<string, Runner>();
   private readonly target: SqlTarget;
   private readonly waiters = new PositionWaiters((name) => (this.runners.get(name) as Runner).position);
@@ -168,21 +159,18 @@ export class Projector {
   }
 
   async lag(): Promise<LagReport> {
-    const head = await this.options.store.headPosition();
-    let maxBehind = 0n;
-    const projections = [...this.runners.values()].map((r) => {
-      const behind = head > r.position ? head - r.position : 0n;
-      if (behind > maxBehind) maxBehind = behind;
-      return {
-        name: r.projection.name,
-        version: r.projection.version,
-        position: r.position.toString(),
-        behind: behind.toString(),
-        status: r.status,
-        lastError: r.lastError,
-      };
-    });
-    return { headPosition: head.toString(), maxBehind: maxBehind.toString(), projections };
+    return lagReport(await this.options.store.headPosition(), this.states());
+  }
+
+  /** Each projection's position and status, as the lag report shows them. */
+  states(): ProjectionState[] {
+    return [...this.runners.values()].map((r) => ({
+      name: r.projection.name,
+      version: r.projection.version,
+      position: r.position.toString(),
+      status: r.status,
+      lastError: r.lastError,
+    }));
   }
 
   /** Replay from zero into fresh tables and swap them in (see rebuild.ts). */
@@ -204,6 +192,7 @@ export class Projector {
       Object.assign(runner, { position: result.position, status: 'live', lastError: null, retryAt: 0 });
     }
     this.waiters.notify();
+    this.options.onStateChanged?.();
     return result;
   }
 
@@ -233,6 +222,7 @@ export class Projector {
       }
       await writeCheckpoints(trx, reset);
     });
+    this.options.onStateChanged?.();
   }
 
   /** Serialises batches with a rebuild's swap, so in-memory checkpoints follow commit order. */
@@ -310,10 +300,11 @@ export class Projector {
         elsewhere.push(r);
       }
     }
-    if (elsewhere.length === 0) return;
+    if (elsewhere.length === 0) return this.options.onStateChanged?.();
     const stored = await readCheckpoints(this.options.db, this.target, elsewhere.map((r) => r.projection.name));
     for (const r of elsewhere) r.position = stored.get(r.projection.name)?.position ?? r.position;
     this.waiters.notify();
+    this.options.onStateChanged?.();
   }
 
   /** Read one batch after the lowest ready checkpoint and apply it; false when there was nothing to read. */
@@ -389,6 +380,7 @@ export class Projector {
     });
     for (const runner of applied) Object.assign(runner, { position: end, status: 'live', lastError: null });
     this.waiters.notify();
+    this.options.onStateChanged?.();
     if (applied.length && this.options.onBatchCommitted)
       await this.options.onBatchCommitted({ position: end, events: events.length, projections: applied.map((r) => r.projection.name) });
   }
@@ -397,6 +389,7 @@ export class Projector {
     runner.status = 'failed';
     runner.lastError = error instanceof Error ? error.message : String(error);
     runner.retryAt = Date.now() + (this.options.retryDelayMs ?? 5000);
+    this.options.onStateChanged?.();
     this.log(`projector: ${runner.projection.name} failed; retrying in ${this.options.retryDelayMs ?? 5000} ms`, error);
   }
 

@@ -2,7 +2,7 @@
 // store (its head), the PDL access log (a read must be logged before it is answered), and
 // every projection (live, and within READY_MAX_LAG events of the head).
 import type { EventStore } from '../../event-store/event-store';
-import type { LagReport } from '../../projections/projector';
+import type { LagReport } from '../../projections/live-projector';
 import { redact } from '../http/redact';
 import type { AccessLogHealth } from './instrumented-access-log';
 

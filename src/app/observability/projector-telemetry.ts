@@ -2,9 +2,10 @@
 // to the command spans whose events it applies (their `traceparent` in the metadata, with
 // the correlation id on each link), batch and per-projection metrics, the lag gauges read at
 // each collection, and rebuilds (span, progress gauge, duration).
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store';
-import type { BatchAttempt, LagReport } from '../../projections/projector';
+import type { BatchAttempt } from '../../projections/projector';
+import type { LagReport } from '../../projections/live-projector';
 import type { RebuildOptions, RebuildResult } from '../../projections/rebuild';
 import { instruments, secondsSince } from './instruments';
 import { correlationAttribute } from './scrub';
@@ -18,7 +19,23 @@ const linkAttributes = (m: Readonly<Record<string, unknown>>): Attributes => {
   };
 };
 
-const ageSeconds = (event: RecordedEvent | undefined, now: number): number =>
+/** What the batch span and metrics read of a batch: positions, times and the events' metadata (no event data). */
+export interface BatchRecord {
+  readonly position: bigint;
+  readonly projections: readonly { readonly name: string; readonly from: bigint }[];
+  readonly events: readonly { readonly position: bigint; readonly recordedAt: string; readonly metadata: Readonly<Record<string, unknown>> }[];
+}
+
+/** A batch run elsewhere (the projector's worker thread), with its outcome. */
+export interface RanBatch extends BatchRecord {
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The error's name when the batch failed. */
+  readonly failed?: string;
+}
+
+const ageSeconds = (event: Pick<RecordedEvent, 'recordedAt'> | undefined, now: number): number =>
   event ? Math.max(0, (now - Date.parse(event.recordedAt)) / 1000) : 0;
 
 export class ProjectorTelemetry {
@@ -32,52 +49,76 @@ export class ProjectorTelemetry {
     });
   }
 
-  /** The projector's `observeBatch` hook. */
+  /** The projector's `observeBatch` hook (the projector runs in this thread). */
   readonly observeBatch = <T>(batch: BatchAttempt, run: () => Promise<T>): Promise<T> => {
-    const m = instruments();
-    const position = batch.position;
-    if (position > this.head) this.head = position;
-    const names = batch.projections.map((p) => p.name);
     const tracer = trace.getTracer(TRACER_NAME);
     // A batch is work of its own (a new trace), reached from the commands by its links.
     return tracer.startActiveSpan('projector.batch', { kind: SpanKind.INTERNAL, root: true }, ROOT_CONTEXT, async (span) => {
-      // Only a recording span is worth the walk over the batch's metadata (tracing off: skipped).
-      if (span.isRecording()) {
-        const correlationIds = new Set(batch.events.map((e) => correlationAttribute(e.metadata.correlationId)).filter((c): c is string => c !== undefined));
-        span.setAttributes({
-          'artrosskola.projections': names,
-          'artrosskola.projection.events': batch.events.length,
-          'artrosskola.projection.position': Number(position),
-          'artrosskola.projection.lag_events': Number(this.head - position),
-          'artrosskola.projection.lag_seconds': ageSeconds(batch.events[0], Date.now()),
-          'artrosskola.correlation_ids': [...correlationIds].slice(0, 64),
-        });
-        span.addLinks(linksFromMetadata(batch.events.map((e) => e.metadata), linkAttributes));
-      }
+      this.describe(span, batch);
       const started = process.hrtime.bigint();
       let outcome: 'ok' | 'error' = 'ok';
       try {
         const value = await run();
-        const committed = Date.now();
-        for (const p of batch.projections) {
-          const mine = batch.events.filter((e) => e.position > p.from);
-          m.projectionEvents.add(mine.length, { projection: p.name });
-          if (mine.length) m.projectionDelay.record(ageSeconds(mine[0], committed), { projection: p.name });
-        }
+        this.applied(batch, Date.now());
         return value;
       } catch (error) {
         outcome = 'error';
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
-        // Several projections failing together are retried one by one; those attempts say which.
-        if (names.length === 1) m.projectionFailures.add(1, { projection: names[0]! });
+        this.failed(span, batch, error instanceof Error ? error.name : 'error');
         throw error;
       } finally {
         span.setAttribute('artrosskola.projection.outcome', outcome);
         span.end();
-        m.projectionBatchDuration.record(secondsSince(started), { outcome });
+        instruments().projectionBatchDuration.record(secondsSince(started), { outcome });
       }
     });
   };
+
+  /**
+   * A batch the projector ran in its worker thread, told afterwards (src/app/read/worker-projector.ts):
+   * the same span, with the batch's own start and end, and the same metrics.
+   */
+  recordBatch(batch: RanBatch): void {
+    const span = trace.getTracer(TRACER_NAME).startSpan('projector.batch', { kind: SpanKind.INTERNAL, root: true, startTime: batch.startedAt }, ROOT_CONTEXT);
+    this.describe(span, batch);
+    if (batch.failed === undefined) this.applied(batch, batch.endedAt);
+    else this.failed(span, batch, batch.failed);
+    const outcome = batch.failed === undefined ? 'ok' : 'error';
+    span.setAttribute('artrosskola.projection.outcome', outcome);
+    span.end(batch.endedAt);
+    instruments().projectionBatchDuration.record(Math.max(0, batch.endedAt - batch.startedAt) / 1000, { outcome });
+  }
+
+  private describe(span: Span, batch: BatchRecord): void {
+    const position = batch.position;
+    if (position > this.head) this.head = position;
+    // Only a recording span is worth the walk over the batch's metadata (tracing off: skipped).
+    if (!span.isRecording()) return;
+    const correlationIds = new Set(batch.events.map((e) => correlationAttribute(e.metadata.correlationId)).filter((c): c is string => c !== undefined));
+    span.setAttributes({
+      'artrosskola.projections': batch.projections.map((p) => p.name),
+      'artrosskola.projection.events': batch.events.length,
+      'artrosskola.projection.position': Number(position),
+      'artrosskola.projection.lag_events': Number(this.head - position),
+      'artrosskola.projection.lag_seconds': ageSeconds(batch.events[0], Date.now()),
+      'artrosskola.correlation_ids': [...correlationIds].slice(0, 64),
+    });
+    span.addLinks(linksFromMetadata(batch.events.map((e) => e.metadata), linkAttributes));
+  }
+
+  private applied(batch: BatchRecord, committed: number): void {
+    const m = instruments();
+    for (const p of batch.projections) {
+      const mine = batch.events.filter((e) => e.position > p.from);
+      m.projectionEvents.add(mine.length, { projection: p.name });
+      if (mine.length) m.projectionDelay.record(ageSeconds(mine[0], committed), { projection: p.name });
+    }
+  }
+
+  private failed(span: Span, batch: BatchRecord, errorName: string): void {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorName });
+    // Several projections failing together are retried one by one; those attempts say which.
+    if (batch.projections.length === 1) instruments().projectionFailures.add(1, { projection: batch.projections[0]!.name });
+  }
 
   /**
    * Lag gauges, read from the projector at each collection: events behind the head, age in

@@ -5,7 +5,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { z } from 'zod';
 import type { ReadModelDb } from '../../projections/read-model-schema';
 import { queryEpisodePatients } from '../../projections/episode-progress';
-import type { LagReport } from '../../projections/projector';
+import type { LagReport } from '../../projections/live-projector';
 import { PersonalDataCipher } from '../privacy/encrypting-event-store';
 import { ApiError } from '../http/api-error';
 import type { HealthExtras } from '../tokens';

@@ -31,10 +31,12 @@ export class HealthController {
   async overall() {
     const report = await this.health.check();
     if (report.headPosition === undefined) throw new ApiError(503, 'STORE_UNAVAILABLE', 'The event store cannot be reached.');
+    const { worker, ...projections } = report.projections ?? {};
     return {
       status: report.failing.length === 0 ? 'ok' : 'degraded',
       store: { headPosition: report.headPosition.toString() },
-      ...(report.projections ? { projections: report.projections } : {}),
+      ...(report.projections ? { projections } : {}),
+      ...(worker ? { projectorWorker: worker } : {}),
       accessLog: { status: report.accessLog },
       failing: report.failing,
     };

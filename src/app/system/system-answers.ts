@@ -30,6 +30,13 @@ const ProjectionsLag = z.object({
     }),
   ),
 });
+const ProjectorWorker = z
+  .object({
+    state: z.enum(['starting', 'running', 'restarting', 'stopped']).meta({ example: 'running' }),
+    restarts: z.number().int().min(0).meta({ description: 'Workers started again after one ended on its own (crash, exit, killed).', example: 0 }),
+    lastExit: z.string().nullable().meta({ description: 'How the last such worker ended, e.g. `exit code 1`.', example: null }),
+  })
+  .meta({ description: 'The worker thread the live projector runs in (PROJECTOR_THREAD=worker); absent when it runs in the main thread.' });
 const AccessLogHealth = z.object({ status: z.enum(['ok', 'failing']) });
 const Failing = z.array(z.object({ part: z.string().meta({ example: 'projections' }), reason: z.string().meta({ example: 'dashboard is 12000 events behind' }) }));
 
@@ -38,6 +45,7 @@ export const HealthView = z.object({
   status: z.enum(['ok', 'degraded']).meta({ description: '`degraded` names the failing parts in `failing`.' }),
   store: z.object({ headPosition: Position }),
   projections: ProjectionsLag.optional(),
+  projectorWorker: ProjectorWorker.optional(),
   accessLog: AccessLogHealth,
   failing: Failing,
 });
