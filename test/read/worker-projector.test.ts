@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Pool } from 'pg';
-import type { EventStore } from '../../src/event-store/event-store';
+import type { EventStore, RecordedEvent } from '../../src/event-store/event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { Projector } from '../../src/projections/projector';
@@ -203,5 +203,50 @@ describe.each(SITES)('the projector in a worker thread (%s)', (_name, open) => {
     const { worker: _worker, ...lag } = await proxy.lag();
     expect(lag).toEqual(expected.lag);
     expect(await tablesOf(site)).toEqual(expected.tables);
+  });
+});
+
+describe('the worker side', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-projector-ro-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("opens the SQLite file read-only: no migration of its own, no appends, and it reads the writer's events", async () => {
+    const file = path.join(dir, 'events.db');
+    expect(() => new SqliteEventStore({ file, readOnly: true })).toThrow(/needs an existing file/);
+    // An existing file nobody migrated yet: refused, and left as it was (no tables created).
+    const blank = path.join(dir, 'blank.db');
+    fs.writeFileSync(blank, '');
+    expect(() => new SqliteEventStore({ file: blank, readOnly: true })).toThrow(/schema version 0, not 1/);
+    expect(fs.statSync(blank).size).toBe(0);
+    const writer = new SqliteEventStore(file);
+    const reader = new SqliteEventStore({ file, readOnly: true });
+    try {
+      const head = await fill(new World(writer), 11, 1);
+      expect(await reader.headPosition()).toBe(head);
+      let first: RecordedEvent | undefined;
+      for await (const batch of reader.readAll({ batchSize: 1 })) {
+        [first] = batch;
+        break;
+      }
+      const { id: _id, streamId, revision: _r, position: _p, recordedAt: _t, ...event } = first!;
+      await expect(reader.appendToStream(streamId, [{ ...event, id: randomUUID() }], { expectedRevision: 'any' })).rejects.toThrow(/is open read-only here/);
+      expect(await writer.headPosition()).toBe(head);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+
+  it('refuses to start when its first worker cannot open what it needs, naming the error', async () => {
+    const store = new SqliteEventStore(':memory:');
+    const proxy = new WorkerProjector({
+      store,
+      projections: ALL_PROJECTIONS,
+      worker: { config: { eventStore: 'sqlite', sqliteFile: path.join(dir, 'missing', 'events.db'), readModelFile: path.join(dir, 'rm.db') }, pollIntervalMs: 50 },
+    });
+    await expect(proxy.start()).rejects.toThrow(/ended before it was ready \(StoreUnavailableError: SQLite event store: cannot open .*needs an existing file\)/);
+    expect((await proxy.lag()).worker).toEqual({ state: 'stopped', restarts: 0, lastExit: null });
+    await proxy.stop();
+    await store.close();
   });
 });

@@ -17,6 +17,7 @@ import { lagReport, type LagReport, type LiveProjector, type ProjectionState, ty
 import { PositionWaiters } from '../../projections/position-waiters';
 import type { RebuildOptions, RebuildResult } from '../../projections/rebuild';
 import type { RanBatch } from '../observability/projector-telemetry';
+import { redact } from '../http/redact';
 import type { BatchTold, Call, FromWorker, ProjectorWorkerData, ToWorker } from './projector-worker-protocol';
 
 export interface WorkerProjectorOptions {
@@ -161,7 +162,8 @@ export class WorkerProjector implements LiveProjector {
       worker.on('exit', (code) => {
         if (this.worker !== worker) return resolve();
         this.worker = undefined;
-        const how = failure ? `${failure.name}: ${failure.message}` : `exit code ${code}`;
+        // Shown in /health: an error's text is redacted as the projections' errors are.
+        const how = failure ? redact(`${failure.name}: ${failure.message}`) : `exit code ${code}`;
         for (const [id, call] of this.calls) {
           this.calls.delete(id);
           call.reject(new Error(`the projector worker ended (${how})`));
