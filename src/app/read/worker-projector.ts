@@ -145,7 +145,9 @@ export class WorkerProjector implements LiveProjector {
   private spawn(): Promise<void> {
     const generation = ++this.generation;
     const data: ProjectorWorkerData = { ...this.options.worker, exitInBatch: generation === 1 ? this.options.worker.exitInBatch : undefined };
-    const worker = new Worker(WORKER_FILE, { workerData: data, execArgv: WORKER_EXEC_ARGV });
+    // This module's process.env (a test runner may give each test file its own copy), as it is now:
+    // the worker connects with the same libpq variables.
+    const worker = new Worker(WORKER_FILE, { workerData: data, execArgv: WORKER_EXEC_ARGV, env: { ...process.env } });
     this.worker = worker;
     const spawnedAt = Date.now();
     let ready = false;
