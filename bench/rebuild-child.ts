@@ -1,13 +1,10 @@
 // Child process of the bench: rebuilds all projections from the raw store, alone in its own
-// process (compiled JavaScript on plain node, see children.ts), so its peak resident memory
-// is the rebuild's (plus Node's) and nothing of the load generator's. Prints one JSON line
-// with the result.
+// process (compiled JavaScript on plain node, see children.ts) and as `npm run rebuild` does
+// (in a worker thread under the rebuild's heap limit), so its peak resident memory is the
+// rebuild's (plus Node's) and nothing of the load generator's. Prints one JSON line.
 import 'reflect-metadata';
-import { createEventStore } from '../src/event-store/create-event-store';
-import { upcast } from '../src/domain/upcasters';
-import { createReadModelDb } from '../src/projections/read-model-db';
-import { Projector } from '../src/projections/projector';
-import { ALL_PROJECTIONS } from '../src/projections/all-projections';
+import { rebuildHeapMb, rebuildInWorker } from '../src/app/read/rebuild-in-worker';
+import type { WorkerConfig } from '../src/app/read/projector-worker-protocol';
 
 export interface RebuildChildInput {
   readonly kind: 'sqlite' | 'postgres';
@@ -27,47 +24,41 @@ export interface RebuildChildResult {
   readonly processMaxRssBytes: number;
   /** RSS just before the rebuild started (Node and the loaded code). */
   readonly baselineRssBytes: number;
-  readonly peakHeapBytes: number;
+  /** The rebuild worker's old-generation heap limit (REBUILD_HEAP_MB, default 128). */
+  readonly heapLimitMb: number;
 }
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '{}') as RebuildChildInput;
-  const store = await createEventStore({ kind: input.kind, sqliteFile: input.sqliteFile, databaseUrl: input.databaseUrl, postgresSchema: input.schema });
-  const db =
-    input.kind === 'postgres'
-      ? createReadModelDb({ kind: 'postgres', connectionString: input.databaseUrl, schema: input.schema })
-      : createReadModelDb({ kind: 'sqlite', file: input.readModelFile! });
-  try {
-    const projector = new Projector({ store, db, projections: ALL_PROJECTIONS, upcast: (e) => upcast(e) });
-    await projector.init();
-    global.gc?.();
-    const baselineRssBytes = process.memoryUsage().rss;
-    let peakRss = baselineRssBytes;
-    let peakHeap = 0;
-    const sample = () => {
-      const m = process.memoryUsage();
-      if (m.rss > peakRss) peakRss = m.rss;
-      if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
-    };
-    const timer = setInterval(sample, 20);
-    const result = await projector.rebuild('all', { onProgress: sample });
-    clearInterval(timer);
-    sample();
-    const maxRss = process.resourceUsage().maxRSS * 1024;
-    const out: RebuildChildResult = {
-      events: result.events,
-      seconds: result.seconds,
-      eventsPerSecond: result.eventsPerSecond,
-      peakRssBytes: peakRss,
-      processMaxRssBytes: maxRss,
-      baselineRssBytes,
-      peakHeapBytes: peakHeap,
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-  } finally {
-    await db.destroy();
-    await store.close();
-  }
+  // What `npm run rebuild -- all` runs: a worker thread under the default heap limit.
+  const config: WorkerConfig = {
+    eventStore: input.kind,
+    sqliteFile: input.sqliteFile ?? ':memory:',
+    readModelFile: input.readModelFile ?? ':memory:',
+    ...(input.databaseUrl === undefined ? {} : { databaseUrl: input.databaseUrl }),
+    ...(input.schema === undefined ? {} : { databaseSchema: input.schema }),
+  };
+  global.gc?.();
+  const baselineRssBytes = process.memoryUsage().rss;
+  let peakRss = baselineRssBytes;
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peakRss) peakRss = rss;
+  };
+  const timer = setInterval(sample, 20);
+  const result = await rebuildInWorker(config, 'all', { onProgress: sample });
+  clearInterval(timer);
+  sample();
+  const out: RebuildChildResult = {
+    events: result.events,
+    seconds: result.seconds,
+    eventsPerSecond: result.eventsPerSecond,
+    peakRssBytes: peakRss,
+    processMaxRssBytes: process.resourceUsage().maxRSS * 1024,
+    baselineRssBytes,
+    heapLimitMb: rebuildHeapMb(),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 main().catch((error: unknown) => {

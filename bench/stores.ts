@@ -24,6 +24,8 @@ export interface BenchStore {
 export async function createBenchStore(kind: StoreKind, databaseUrl: string | undefined): Promise<BenchStore> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `artrosskola-bench-${kind}-`));
   const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', EVENT_STORE: kind };
+  // Set to compare the projector's threads side by side (default: the service's own choice).
+  if (process.env.PROJECTOR_THREAD) env.PROJECTOR_THREAD = process.env.PROJECTOR_THREAD;
   let schema: string | undefined;
   if (kind === 'postgres') {
     if (!databaseUrl) throw new Error('--store postgres needs DATABASE_URL');

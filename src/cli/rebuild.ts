@@ -3,11 +3,11 @@
 // src/projections/rebuild.ts). Safe while the API runs: the live projector keeps serving
 // the old tables until the swap, then follows the new checkpoint.
 // Configuration: the service's own (DATA_DIR, EVENT_STORE, DATABASE_URL, DATABASE_SCHEMA),
-// so it rebuilds the read models the service reads. A progress bar on a terminal, plain
+// so it rebuilds the read models the service reads; REBUILD_HEAP_MB: the rebuild's heap limit. A progress bar on a terminal, plain
 // lines otherwise.
 import { SingleBar } from 'cli-progress';
 import type { EventStore } from '../event-store/event-store';
-import { ConfigError, loadConfig } from '../app/config';
+import { ConfigError, loadConfig, type AppConfig } from '../app/config';
 import { openRawStore } from '../app/infrastructure';
 import { openReadModelDb } from '../app/read/read-side';
 import { startConfiguredTelemetry } from '../app/observability/start-telemetry';
@@ -15,7 +15,8 @@ import { observeRebuild } from '../app/observability/projector-telemetry';
 import { upcast } from '../domain/upcasters';
 import { Projector } from '../projections/projector';
 import { ALL_PROJECTIONS, PROJECTION_NAMES } from '../projections/all-projections';
-import type { RebuildProgress } from '../projections/rebuild';
+import type { RebuildOptions, RebuildProgress, RebuildResult } from '../projections/rebuild';
+import { rebuildHeapMb, rebuildInWorker } from '../app/read/rebuild-in-worker';
 
 const usage = () => `usage: npm run rebuild -- <${PROJECTION_NAMES.join('|')}|all>`;
 
@@ -71,13 +72,9 @@ async function main(args: string[]): Promise<number> {
   const config = loadConfig();
   // OTLP when configured (the rebuild's span, progress and duration); no metrics port here.
   const telemetry = await startConfiguredTelemetry({ otlp: config.otlp, metrics: undefined });
-  // Projections read the store as written (personal fields stay encrypted in read models).
-  const store: EventStore = await openRawStore(config);
-  const db = openReadModelDb(config);
   const reporter = progressReporter(`rebuild ${which}`);
   try {
-    const projector = new Projector({ store, db, projections: ALL_PROJECTIONS, upcast: (e) => upcast(e) });
-    const result = await observeRebuild(which, (options) => projector.rebuild(which, options), { onProgress: reporter.onProgress });
+    const result = await observeRebuild(which, (options) => rebuild(config, which, options), { onProgress: reporter.onProgress });
     reporter.stop();
     console.log(
       `Rebuilt ${result.projections.join(', ')}: ${result.events} events in ${result.seconds.toFixed(1)} s ` +
@@ -86,9 +83,24 @@ async function main(args: string[]): Promise<number> {
     return 0;
   } finally {
     reporter.stop();
+    await telemetry?.shutdown();
+  }
+}
+
+/**
+ * On SQLite and PostgreSQL in a worker thread under a heap limit (flat peak memory, see
+ * rebuild-in-worker.ts); from EventStoreDB in this thread. Projections read the store as
+ * written (personal fields stay encrypted in read models).
+ */
+async function rebuild(config: AppConfig, which: string, options: RebuildOptions): Promise<RebuildResult> {
+  if (config.eventStore !== 'eventstoredb') return rebuildInWorker(config, which, { ...options, heapMb: rebuildHeapMb() });
+  const store: EventStore = await openRawStore(config);
+  const db = openReadModelDb(config);
+  try {
+    return await new Projector({ store, db, projections: ALL_PROJECTIONS, upcast: (e) => upcast(e) }).rebuild(which, options);
+  } finally {
     await db.destroy();
     await store.close();
-    await telemetry?.shutdown();
   }
 }
 

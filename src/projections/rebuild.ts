@@ -20,6 +20,12 @@ export interface RebuildOptions {
   readonly onProgress?: RebuildProgress;
   /** Cached rows (all projections) before they are written out and dropped (default 50,000). */
   readonly maxCachedRows?: number;
+  /**
+   * Asked after each batch: true writes the cached rows out and drops them early, so the
+   * cache gives way when the heap nears its budget (rows holding long texts), whatever
+   * their number. See rebuild-in-worker.ts, which runs a rebuild under a heap limit.
+   */
+  readonly heapPressure?: () => boolean;
 }
 
 export interface RebuildResult {
@@ -79,7 +85,8 @@ export async function rebuildProjections(input: RebuildInput): Promise<RebuildRe
   try {
     for await (const batch of store.readAll({ after: 0n, batchSize })) {
       await applyBatch(batch, db);
-      if (sessions.reduce((n, s) => n + s.cachedRows, 0) > maxCachedRows) {
+      const cached = sessions.reduce((n, s) => n + s.cachedRows, 0);
+      if (cached > maxCachedRows || (cached > 0 && input.heapPressure?.() === true)) {
         await withWriteTransaction(db, t, async (trx) => {
           for (const s of sessions) await s.flush(trx);
         });

@@ -81,7 +81,8 @@ for (const backend of BACKENDS) {
           fc.integer({ min: 1, max: 25 }),
           fc.integer({ min: 1, max: 400 }),
           fc.integer({ min: 0, max: 60 }),
-          async (steps, phases, batchSize, rebuildBatch, maxCachedRows) => {
+          fc.boolean(),
+          async (steps, phases, batchSize, rebuildBatch, maxCachedRows, underPressure) => {
             const s = await setup(backend, { batchSize });
             try {
               const per = Math.ceil(steps.length / phases);
@@ -91,7 +92,8 @@ for (const backend of BACKENDS) {
               }
               const incremental = await dumpTables(s.db);
               await agreesWithDomain(s.db, s.world);
-              await s.projector.rebuild('all', { batchSize: rebuildBatch, maxCachedRows });
+              // Under heap pressure the row cache is written out and dropped after every batch.
+              await s.projector.rebuild('all', { batchSize: rebuildBatch, maxCachedRows, ...(underPressure ? { heapPressure: () => true } : {}) });
               expect(await dumpTables(s.db)).toEqual(incremental);
             } finally {
               await s.close();

@@ -31,10 +31,10 @@ type ReadModelConfig = Pick<AppConfig, 'eventStore' | 'databaseUrl' | 'databaseS
 /** Where the read models live for this configuration. */
 export const readModelsOnPostgres = (config: Pick<AppConfig, 'eventStore' | 'databaseUrl'>): boolean => usesPostgres(config);
 
-export function openReadModelDb(config: ReadModelConfig): ReadModelDb {
+export function openReadModelDb(config: ReadModelConfig, sqlite: { readonly cacheSizeKib?: number } = {}): ReadModelDb {
   if (readModelsOnPostgres(config))
     return createReadModelDb({ kind: 'postgres', pool: resilientPool(config, 4), owned: true, schema: config.databaseSchema });
-  return createReadModelDb({ kind: 'sqlite', file: config.sqliteFile === ':memory:' ? ':memory:' : config.readModelFile });
+  return createReadModelDb({ kind: 'sqlite', file: config.sqliteFile === ':memory:' ? ':memory:' : config.readModelFile, ...sqlite });
 }
 
 export interface ReadSideOptions {
