@@ -84,14 +84,40 @@ function integrity(records: readonly RecordedEvent[], schemaProblems: readonly (
 
 /** Leaf-level differences between two JSON values; arrays compare as whole values. */
 export function diff(before: unknown, after: unknown, path = ''): Change[] {
-  if (Object.is(before, after)) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const out: Change[] = [];
+  diffInto(before, after, path, out, undefined);
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Into one array, keys of `before` first, then those only `after` has; a key is joined onto
+ * the path only where the values differ (most of a state is shared with the one before).
+ * `skip`: a top-level key left out (the revision, which every event changes).
+ */
+function diffInto(before: unknown, after: unknown, path: string, out: Change[], skip: string | undefined): void {
+  if (Object.is(before, after)) return;
   if (isObject(before) && isObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k) => diff(before[k], after[k], path ? `${path}.${k}` : k));
+    for (const k of Object.keys(before)) {
+      if (k === skip || Object.is(before[k], after[k])) continue;
+      diffInto(before[k], after[k], path ? `${path}.${k}` : k, out, undefined);
+    }
+    for (const k of Object.keys(after)) {
+      if (k === skip || Object.prototype.hasOwnProperty.call(before, k)) continue;
+      diffInto(undefined, after[k], path ? `${path}.${k}` : k, out, undefined);
+    }
+    return;
   }
-  if (sameValue(before, after)) return [];
-  return [{ path, from: before ?? null, to: after ?? null }];
+  if (sameValue(before, after)) return;
+  out.push({ path, from: before ?? null, to: after ?? null });
+}
+
+/** What an event changed in the state, its revision aside. */
+function stateChanges(before: EpisodeState, after: EpisodeState): Change[] {
+  const out: Change[] = [];
+  diffInto(before, after, '', out, 'revision');
+  return out;
 }
 
 /**
@@ -124,8 +150,6 @@ export function buildTimeline(episodeId: string, records: readonly RecordedEvent
   records.forEach((stored, i) => {
     const { current: r, event, problem } = reads[i]!;
     const next = step(state, event);
-    const { revision: _before, ...prevComparable } = state;
-    const { revision: _after, ...nextComparable } = next;
     entries.push({
       revision: r.revision,
       position: r.position.toString(),
@@ -137,7 +161,7 @@ export function buildTimeline(episodeId: string, records: readonly RecordedEvent
       commandId: r.metadata.commandId,
       correlationId: r.metadata.correlationId,
       data: r.data,
-      changes: diff(prevComparable, nextComparable),
+      changes: stateChanges(state, next),
       state: next,
       ...(problem ? { problem } : {}),
     });
