@@ -2,13 +2,27 @@
 // the group-commit-size metric: appends made together share one commit, a refused one is
 // not counted, and an append alone is a group of one.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { EventStore, GroupCommit } from '../../src/event-store/event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store';
 import { events, streamName } from './event-store.contract';
 
 const url = process.env.DATABASE_URL;
-const stores: Array<[string, () => Promise<EventStore>]> = [['SQLite', async () => new SqliteEventStore(':memory:')]];
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+const tempFile = (): string => {
+  tempDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'group-commit-')));
+  return path.join(tempDirs[tempDirs.length - 1], 'events.db');
+};
+const stores: Array<[string, () => Promise<EventStore>]> = [
+  ['SQLite', async () => new SqliteEventStore(':memory:')],
+  ['SQLite file (writer thread)', () => SqliteEventStore.open(tempFile())],
+];
 if (url) stores.push(['PostgreSQL', () => PostgresEventStore.create({ connectionString: url, schema: `group_${randomBytes(5).toString('hex')}` })]);
 
 describe.each(stores)('group commit sizes: %s', (_name, open) => {

@@ -26,23 +26,31 @@ describeEventStoreContract(
   { gaplessPositions: true },
 );
 
-describeEventStoreContract(
-  'SQLite file',
-  async () => {
-    const file = tempFile();
-    let store = new SqliteEventStore(file);
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        store = new SqliteEventStore(file);
-        return store;
-      },
-      cleanup: () => store.close(),
-    };
-  },
-  { gaplessPositions: true },
-);
+// A file is written by the store's writer thread by default; `writerThread: false` writes on
+// the store's own connection, in its thread (as ':memory:' always does). Both pass the contract.
+describe.each([
+  ['SQLite file (writer thread)', true],
+  ['SQLite file (written in this thread)', false],
+])('%s', (name, writerThread) => {
+  describeEventStoreContract(
+    name,
+    async () => {
+      const file = tempFile();
+      let store = new SqliteEventStore({ file, writerThread });
+      expect(store.writer !== undefined).toBe(writerThread);
+      return {
+        store,
+        reopen: async () => {
+          await store.close();
+          store = new SqliteEventStore({ file, writerThread });
+          return store;
+        },
+        cleanup: () => store.close(),
+      };
+    },
+    { gaplessPositions: true },
+  );
+});
 
 describe('SqliteEventStore specifics', () => {
   it('opens a file in WAL mode with synchronous=FULL and records its schema version', async () => {
@@ -115,8 +123,11 @@ describe('SqliteEventStore specifics', () => {
     await store.close();
   });
 
-  it('refuses a duplicate event id without failing the other appends of its group', async () => {
-    const store = new SqliteEventStore(':memory:');
+  it.each([
+    ['in this thread (:memory:)', () => ':memory:'],
+    ['on the writer thread (a file)', tempFile],
+  ])('refuses a duplicate event id without failing the other appends of its group, %s', async (_where, file) => {
+    const store = new SqliteEventStore(file());
     const [first] = events(1);
     await store.appendToStream(streamName(), [first], { expectedRevision: 'any' });
     const outcomes = await Promise.allSettled([
@@ -124,6 +135,9 @@ describe('SqliteEventStore specifics', () => {
       store.appendToStream(streamName(), events(1), { expectedRevision: 'any' }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+    // The constraint refusal as libsql raised it (rebuilt from the writer thread's account), not a store failure.
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ name: 'SqliteError', code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect((outcomes[0] as PromiseRejectedResult).reason).not.toBeInstanceOf(StoreUnavailableError);
     expect(await store.headPosition()).toBe(2n);
     await store.close();
   });

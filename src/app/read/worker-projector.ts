@@ -10,7 +10,6 @@
 // - restarts a worker that ends on its own (crash, exit, killed) with a backoff, counted in
 //   `lag().worker`. Rows and checkpoints commit together, so a worker killed mid-batch loses
 //   nothing: its successor goes on from the committed checkpoint, and waiters keep waiting.
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../event-store/event-store';
 import { lagReport, type LagReport, type LiveProjector, type ProjectionState, type ProjectorWorkerState } from '../../projections/live-projector';
@@ -18,6 +17,7 @@ import { PositionWaiters } from '../../projections/position-waiters';
 import type { RebuildOptions, RebuildResult } from '../../projections/rebuild';
 import type { RanBatch } from '../observability/projector-telemetry';
 import { redact } from '../http/redact';
+import { workerEntry } from '../../worker-entry';
 import type { BatchTold, Call, FromWorker, ProjectorWorkerData, ToWorker } from './projector-worker-protocol';
 
 export interface WorkerProjectorOptions {
@@ -34,8 +34,7 @@ export interface WorkerProjectorOptions {
 }
 
 /** Under ts-node (npm start, the tests) the worker is the .ts file and registers ts-node; compiled, the .js beside this one. */
-const WORKER_FILE = path.join(__dirname, `projector-worker${path.extname(__filename) === '.ts' ? '.ts' : '.js'}`);
-const WORKER_EXEC_ARGV = WORKER_FILE.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+const { file: WORKER_FILE, execArgv: WORKER_EXEC_ARGV } = workerEntry(__dirname, 'projector-worker', __filename);
 /** A worker that ran this long before it ended starts the backoff over. */
 const STABLE_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
