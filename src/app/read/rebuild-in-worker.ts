@@ -2,10 +2,10 @@
 // Its live data is bounded (a batch of events and a row cache that gives way to the heap's
 // budget), but V8 lets an unlimited heap grow to several times that before it collects: with
 // the limit the peak stays flat with the log's length (docs/benchmarks.md has the figures).
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RebuildOptions, RebuildResult } from '../../projections/rebuild';
 import { workerConfig, type ErrorTold, type WorkerConfig } from './projector-worker-protocol';
+import { workerEntry } from '../../worker-entry';
 
 /** The rebuild's old-generation heap (MiB), REBUILD_HEAP_MB to change: about three times its live data. */
 export const DEFAULT_REBUILD_HEAP_MB = 128;
@@ -30,8 +30,7 @@ export interface RebuildInWorkerOptions extends Pick<RebuildOptions, 'batchSize'
   readonly heapMb?: number;
 }
 
-const WORKER_FILE = path.join(__dirname, `rebuild-worker${path.extname(__filename) === '.ts' ? '.ts' : '.js'}`);
-const WORKER_EXEC_ARGV = WORKER_FILE.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+const { file: WORKER_FILE, execArgv: WORKER_EXEC_ARGV } = workerEntry(__dirname, 'rebuild-worker', __filename);
 
 export function rebuildHeapMb(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.REBUILD_HEAP_MB;
