@@ -161,7 +161,11 @@ function mergeWithPrevious(results: BenchResults, file: string): BenchResults {
     const kept = previous.stores.filter((s) => !results.stores.some((r) => r.kind === s.kind));
     if (kept.length === 0) return results;
     const stores = [...results.stores, ...kept].sort((a, b) => a.kind.localeCompare(b.kind)).reverse();
-    return { ...results, stores, runs: [...(previous.runs ?? [{ startedAt: previous.startedAt, seconds: previous.seconds, stores: previous.stores.map((s) => s.kind) }]), { startedAt: results.startedAt, seconds: results.seconds, stores: results.stores.map((s) => s.kind) }] };
+    // Only the runs whose figures are still shown: a store measured again replaces its old run.
+    const earlier = (previous.runs ?? [{ startedAt: previous.startedAt, seconds: previous.seconds, stores: previous.stores.map((s) => s.kind) }])
+      .map((r) => ({ ...r, stores: r.stores.filter((k) => kept.some((s) => s.kind === k)) }))
+      .filter((r) => r.stores.length > 0);
+    return { ...results, stores, runs: [...earlier, { startedAt: results.startedAt, seconds: results.seconds, stores: results.stores.map((s) => s.kind) }] };
   } catch {
     return results;
   }
