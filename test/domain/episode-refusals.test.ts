@@ -16,9 +16,9 @@ import {
   startAssignment,
   therapistChanged,
 } from './fixtures';
-import type { DecisionContext, EpisodeCommand } from '../../src/domain/episode/commands';
+import type { EpisodeCommand } from '../../src/domain/episode/commands';
 import type { EpisodeEvent, PlanQuestion, PlanSchedule } from '../../src/domain/episode/events';
-import type { DomainErrorKind } from '../../src/domain/shared/domain-error';
+import { itTellsEachRefusal, type Refusal } from './refusal-cases';
 
 const episode = episodeSpec();
 
@@ -46,15 +46,6 @@ const report = (occasion: string, answers: Record<string, boolean | number | str
 });
 const onSunday = asPatient('2026-11-29T17:00:00.000Z');
 
-interface Refusal {
-  readonly given: EpisodeEvent[];
-  readonly when: EpisodeCommand;
-  readonly context?: Partial<DecisionContext>;
-  readonly code: string;
-  readonly kind: DomainErrorKind;
-  readonly message: string;
-  readonly details?: readonly unknown[];
-}
 
 const refusals: Record<string, Refusal> = {
   'a command to an episode never started': {
@@ -356,13 +347,7 @@ const refusals: Record<string, Refusal> = {
   },
 };
 
-describe('every refusal tells the client what is wrong', () => {
-  it.each(Object.entries(refusals))('%s', (_, r) => {
-    const error = episode.given(r.given).when(r.when, r.context).thenThrows(r.code, r.kind);
-    expect(error.message).toBe(r.message);
-    expect(error.details).toEqual(r.details ?? []);
-  });
-});
+describe('every refusal tells the client what is wrong', () => itTellsEachRefusal(refusals));
 
 describe('the plan\'s schedule refusals name the problem', () => {
   const activate = (schedule: Record<string, string>): EpisodeCommand => ({ type: 'ActivatePlan', data: { schedule } });

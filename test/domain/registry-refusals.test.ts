@@ -8,7 +8,8 @@ import type { CommandOf, DecisionContext } from '../../src/domain/episode/comman
 import type { EpisodeEvent, EventOf } from '../../src/domain/episode/events';
 import { evolve, initialState, type EpisodeState } from '../../src/domain/episode/state';
 import { correctFollowUp, followUpFactsOf, recordFollowUp } from '../../src/domain/registry/follow-up-decide';
-import { DomainError, type DomainErrorKind } from '../../src/domain/shared/domain-error';
+import { DomainError } from '../../src/domain/shared/domain-error';
+import { itTellsEachRefusal, type Refusal } from './refusal-cases';
 
 const episode = episodeSpec();
 const fold = (events: readonly EpisodeEvent[]): EpisodeState => events.reduce(evolve, initialState());
@@ -26,15 +27,6 @@ const recorded = (measures: EventOf<'RegistryFollowUpRecorded'>['data']['measure
 const on = (date: string) => `${date}T11:00:00.000Z`;
 const EQ5D = { mobility: 2, selfCare: 1, usualActivities: 3, painDiscomfort: 4, anxietyDepression: 1 };
 
-interface Refusal {
-  readonly given: EpisodeEvent[];
-  readonly when: CommandOf<'RecordRegistryFollowUp'>;
-  readonly context?: Partial<DecisionContext>;
-  readonly code: string;
-  readonly kind: DomainErrorKind;
-  readonly message: string;
-  readonly details?: readonly unknown[];
-}
 
 const withBaseline = [...assigned(), recorded({ pain: 6, eqVas: 60 })];
 
@@ -126,13 +118,7 @@ const refusals: Record<string, Refusal> = {
   },
 };
 
-describe('registry follow-up refusals name the problem', () => {
-  it.each(Object.entries(refusals))('%s', (_, r) => {
-    const error = episode.given(r.given).when(r.when, r.context).thenThrows(r.code, r.kind);
-    expect(error.message).toBe(r.message);
-    expect(error.details).toEqual(r.details ?? []);
-  });
-});
+describe('registry follow-up refusals name the problem', () => itTellsEachRefusal(refusals));
 
 describe('an episode without its assignment facts', () => {
   const ctx: DecisionContext = { now: NOW, actor: { id: THERAPIST_ID, role: 'therapist', unitId: 'SE2321000131-E001' } };
