@@ -1,5 +1,6 @@
-// Profiling aid: runs only the 16-writer workload on a fresh SQLite store for a few seconds.
-// node --cpu-prof -r ts-node/register/transpile-only bench/profile-commands.ts [seconds]
+// Profiling aid: runs only the 16-writer workload on a fresh store for a few seconds.
+// node --cpu-prof -r ts-node/register/transpile-only bench/profile-commands.ts [seconds] [sqlite|postgres]
+// (postgres needs DATABASE_URL)
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { buildApp } from '../src/app/bootstrap';
@@ -8,7 +9,8 @@ import { Expectations, ScriptClock, Workload } from './workload';
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
-  const bench = await createBenchStore('sqlite', undefined);
+  const kind = process.argv[3] === 'postgres' ? 'postgres' : 'sqlite';
+  const bench = await createBenchStore(kind, process.env.DATABASE_URL);
   const clock = new ScriptClock();
   const running = await buildApp(bench.config(), { clock });
   await running.app.init();
