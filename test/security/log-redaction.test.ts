@@ -128,6 +128,16 @@ describe('redact()', () => {
     );
   });
 
+  it('keeps a UUID whose last group is all digits whole, and still masks a personnummer beside it', () => {
+    const id = '82f606b4-52cc-484e-9402-927273513672';
+    expect(redact(`commandId ${id}`)).toBe(`commandId ${id}`);
+    expect(redact(`{"commandId":"${id}","note":"19121212-1212 ${id} 191212121212"}`)).toBe(
+      `{"commandId":"${id}","note":"[personnummer] ${id} [personnummer]"}`,
+    );
+    // Not a UUID: a longer hex run, or a personnummer written into a group, is masked as before.
+    expect(redact('82f606b4-52cc-484e-9402-191212121212a')).toBe('82f606b4-52cc-484e-9402-[personnummer]a');
+  });
+
   it('keeps short numbers, HSA ids, ULIDs, revisions and ISO times readable', () => {
     const text = `episode 01JD8X2QW3E4R5T6Y7U8I9O0PA revision 12 position 1234 ${THERAPIST} at 2026-11-22T09:00:00.000Z -> 409`;
     expect(redact(text)).toBe(text);
